@@ -1,0 +1,66 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// One strict settings list for every Swift target (house rule 6).
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    .treatAllWarnings(as: .error),
+]
+// Libraries also make every unsafe construct explicit, so each one is grep-able
+// and sits only in the files that own a C resource.
+let strictLibrary = strict + [.strictMemorySafety()]
+
+let package = Package(
+    name: "Wachter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wachter", targets: ["wachter"]),
+        .library(name: "WachterCore", targets: ["WachterCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCrypt",
+            pkgConfig: "libxcrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
+        .target(
+            name: "WachterCore",
+            dependencies: [
+                "CCrypt",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictLibrary
+        ),
+        .executableTarget(
+            name: "wachter",
+            dependencies: [
+                "WachterCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WachterCoreTests",
+            dependencies: ["WachterCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WachterCLITests",
+            dependencies: ["wachter", "WachterCore"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,85 @@
+/// An error from Wachter's library, with a stable code and a message for people.
+///
+/// The message never holds a password, a hash or a bound SQL argument.
+public struct WachterError: Error, Sendable, CustomStringConvertible {
+    /// A stable, machine-comparable kind of error.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Sendable {
+            case notFound = "not-found"
+            case alreadyExists = "already-exists"
+            case invalidName = "invalid-name"
+            case invalidInput = "invalid-input"
+            case policyRefused = "policy-refused"
+            case storeMissing = "store-missing"
+            case storeInsecure = "store-insecure"
+            case storeFailure = "store-failure"
+            case hashingFailure = "hashing-failure"
+            case unsupportedHash = "unsupported-hash"
+            case inputFailure = "input-failure"
+            case auditBroken = "audit-broken"
+        }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// A customer, account or other record does not exist.
+        public static let notFound = Code(.notFound)
+        /// A record with that key exists already.
+        public static let alreadyExists = Code(.alreadyExists)
+        /// A customer, account or domain name breaks the naming rules.
+        public static let invalidName = Code(.invalidName)
+        /// Some other value given by the caller is malformed.
+        public static let invalidInput = Code(.invalidInput)
+        /// A password was refused by the policy.
+        public static let policyRefused = Code(.policyRefused)
+        /// The store file does not exist yet.
+        public static let storeMissing = Code(.storeMissing)
+        /// The store file or its directory can be read or changed by other users.
+        public static let storeInsecure = Code(.storeInsecure)
+        /// SQLite reported an error.
+        public static let storeFailure = Code(.storeFailure)
+        /// libxcrypt failed to make or check a hash.
+        public static let hashingFailure = Code(.hashingFailure)
+        /// A hash string that libxcrypt cannot check.
+        public static let unsupportedHash = Code(.unsupportedHash)
+        /// Reading a password from a terminal, standard input or a file failed.
+        public static let inputFailure = Code(.inputFailure)
+        /// The audit trail's hash chain does not verify.
+        public static let auditBroken = Code(.auditBroken)
+
+        /// The code's stable name, such as `not-found`.
+        public var description: String { value.rawValue }
+    }
+
+    /// What kind of error this is.
+    public var code: Code
+    /// A sentence for the operator, without secrets.
+    public var message: String
+    /// The underlying error's description, reduced to what is safe to show.
+    public var cause: String?
+    /// The source file that raised the error.
+    public var file: String
+    /// The source line that raised the error.
+    public var line: Int
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: The kind of error.
+    ///   - message: A sentence for the operator; it must not contain a secret.
+    ///   - cause: A safe description of the underlying error, if any.
+    ///   - file: The source file, filled in by the compiler.
+    ///   - line: The source line, filled in by the compiler.
+    public init(_ code: Code, _ message: String, cause: String? = nil, file: String = #fileID, line: Int = #line) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+        self.file = file
+        self.line = line
+    }
+
+    /// The message, followed by the cause where there is one.
+    public var description: String {
+        if let cause { return "\(message) (\(cause))" }
+        return message
+    }
+}
