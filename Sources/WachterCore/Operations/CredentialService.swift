@@ -1,0 +1,423 @@
+public import Foundation
+public import Logging
+
+/// Decides whether a password may be set for an account.
+///
+/// The policy engine implements it; until a policy is loaded, ``MinimumLengthRule`` stands in.
+public protocol PasswordAcceptance: Sendable {
+    /// Why `password` may not be set for `account`, or nil when it may.
+    ///
+    /// - Parameters:
+    ///   - password: The candidate password.
+    ///   - account: The account's name.
+    ///   - kind: The account's kind.
+    ///   - customer: The account's owner, for context words.
+    ///   - history: The account's current and earlier hashes, newest first, to refuse reuse.
+    /// - Returns: A sentence the customer can act on, or nil.
+    func refusal(for password: Secret, account: String, kind: AccountKind, customer: Customer, history: [String]) -> String?
+}
+
+/// The foundation's only rule: at least `minimum` characters.
+public struct MinimumLengthRule: PasswordAcceptance {
+    /// The fewest characters allowed.
+    public let minimum: Int
+    /// Creates the rule.
+    /// - Parameter minimum: The fewest characters allowed.
+    public init(minimum: Int = 8) { self.minimum = minimum }
+
+    public func refusal(for password: Secret, account: String, kind: AccountKind, customer: Customer, history: [String]) -> String? {
+        let characters = password.withBytes { bytes in bytes.reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) } }
+        return characters < minimum ? "the password has \(characters) characters; at least \(minimum) are required" : nil
+    }
+}
+
+/// Where a new password comes from.
+public enum PasswordSource {
+    /// The operator or customer typed it.
+    case given(Secret)
+    /// Wachter generates one (``PasswordGenerator``) and returns it once.
+    case generate
+}
+
+/// What a verification found.
+public struct VerifyOutcome: Sendable, Equatable {
+    /// The recorded result.
+    public var result: LoginResult
+    /// Whether the password matched (also true for an expired or must-change account).
+    public var matched: Bool
+    /// A reason for people, never the password.
+    public var reason: String?
+}
+
+/// The operations of Wachter: every command of the command line, the hooks and
+/// the agent go through here, so that each path obeys the same policy, writes
+/// the same audit entries and records the same login events.
+public struct CredentialService: Sendable {
+    /// The store.
+    public let store: any CredentialStore
+    /// The hasher for new hashes and verification.
+    public let hasher: PasswordHasher
+    /// The rules a new password must meet.
+    public let acceptance: any PasswordAcceptance
+    /// How many earlier hashes are kept per account to refuse reuse.
+    public let historyDepth: Int
+    /// The clock.
+    public let clock: any WachterClock
+    /// Who is acting, for the audit trail.
+    public let actor: String
+    /// The logger; data goes into metadata, never secrets.
+    public let logger: Logger
+
+    /// Creates the service.
+    ///
+    /// - Parameters:
+    ///   - store: The store.
+    ///   - hasher: The hasher.
+    ///   - acceptance: The password rules.
+    ///   - historyDepth: Earlier hashes kept per account.
+    ///   - clock: The clock.
+    ///   - actor: Who is acting.
+    ///   - logger: The logger.
+    public init(
+        store: any CredentialStore, hasher: PasswordHasher, acceptance: any PasswordAcceptance = MinimumLengthRule(),
+        historyDepth: Int = 5, clock: any WachterClock = SystemClock(), actor: String = Actor.current(),
+        logger: Logger = Logger(label: "wachter")
+    ) {
+        self.store = store
+        self.hasher = hasher
+        self.acceptance = acceptance
+        self.historyDepth = historyDepth
+        self.clock = clock
+        self.actor = actor
+        self.logger = logger
+    }
+
+    // MARK: Customers
+
+    /// Adds a customer.
+    ///
+    /// - Returns: The stored customer.
+    /// - Throws: ``WachterError`` for a bad id or text, or a taken id.
+    @discardableResult
+    public func addCustomer(id: String, name: String, company: String? = nil, email: String? = nil) throws -> Customer {
+        let customer = Customer(
+            id: try Names.customerID(id), name: try Names.text(name, what: "customer name"),
+            company: try company.map { value throws(WachterError) in try Names.text(value, what: "company") },
+            email: try email.map { value throws(WachterError) in try Names.mailbox(value) }, createdAt: clock.now())
+        try store.write { writer in
+            guard try writer.customer(id: customer.id) == nil else {
+                throw WachterError(.alreadyExists, "a customer with id '\(customer.id)' exists already")
+            }
+            try writer.insert(customer)
+            try AuditChain.append(
+                to: writer, time: customer.createdAt, actor: actor, action: "customer.add", target: customer.id)
+        }
+        logger.info("customer added", metadata: ["customer": "\(customer.id)"])
+        return customer
+    }
+
+    /// All customers.
+    public func customers() throws -> [Customer] {
+        try store.read { try $0.customers() }
+    }
+
+    /// One customer and its accounts.
+    ///
+    /// - Throws: ``WachterError/Code/notFound``.
+    public func customer(id: String) throws -> (customer: Customer, accounts: [Account]) {
+        try store.read { reader in
+            guard let customer = try reader.customer(id: id) else { throw Self.noCustomer(id) }
+            return (customer, try reader.accounts(kind: nil, customerID: id))
+        }
+    }
+
+    // MARK: Accounts
+
+    /// Adds an account with a given or generated password.
+    ///
+    /// - Parameters:
+    ///   - name: The account's name, validated for its kind.
+    ///   - kind: The kind.
+    ///   - customerID: The owner.
+    ///   - password: A given password, checked by the rules, or ``PasswordSource/generate``.
+    /// - Returns: The account, and the generated password when one was made.
+    /// - Throws: ``WachterError`` for a bad name, an unknown customer, a taken name or a refused password.
+    public func addAccount(
+        name: String, kind: AccountKind, customerID: String, password: PasswordSource
+    ) throws -> (account: Account, generated: Secret?) {
+        let canonical = try Names.account(name, kind: kind)
+        let customer = try store.read { reader in
+            guard let customer = try reader.customer(id: customerID) else { throw Self.noCustomer(customerID) }
+            guard try reader.account(named: canonical) == nil else { throw Self.taken(canonical) }
+            return customer
+        }
+        let (secret, generated) = try choose(password, account: canonical, kind: kind, customer: customer, history: [])
+        let hash = try hasher.hash(secret)
+        let now = clock.now()
+        let account = Account(
+            name: canonical, kind: kind, customerID: customer.id, hash: hash, passwordSetAt: now,
+            mustChange: generated != nil, createdAt: now)
+        try store.write { writer in
+            guard try writer.account(named: canonical) == nil else { throw Self.taken(canonical) }
+            try writer.insert(account)
+            try AuditChain.append(
+                to: writer, time: now, actor: actor, action: "account.add", target: canonical,
+                detail: "kind=\(kind.rawValue) customer=\(customer.id) password=\(generated == nil ? "given" : "generated")")
+        }
+        logger.info("account added", metadata: ["account": "\(canonical)", "kind": "\(kind.rawValue)"])
+        return (account, generated)
+    }
+
+    /// Accounts, optionally of one kind or customer.
+    public func accounts(kind: AccountKind? = nil, customerID: String? = nil) throws -> [Account] {
+        try store.read { try $0.accounts(kind: kind, customerID: customerID) }
+    }
+
+    /// One account.
+    ///
+    /// - Throws: ``WachterError/Code/notFound``.
+    public func account(named name: String) throws -> Account {
+        let canonical = try canonicalName(name)
+        return try store.read { reader in
+            guard let account = try reader.account(named: canonical) else { throw Self.noAccount(canonical) }
+            return account
+        }
+    }
+
+    /// Removes an account and its password history; its login events stay until retention removes them.
+    ///
+    /// - Throws: ``WachterError/Code/notFound``.
+    public func removeAccount(named name: String) throws {
+        let canonical = try canonicalName(name)
+        try store.write { writer in
+            guard try writer.account(named: canonical) != nil else { throw Self.noAccount(canonical) }
+            try writer.deleteAccount(named: canonical)
+            try AuditChain.append(to: writer, time: clock.now(), actor: actor, action: "account.remove", target: canonical)
+        }
+    }
+
+    /// The operator sets a password: the rules apply, the must-change flag is cleared.
+    ///
+    /// - Throws: ``WachterError`` for an unknown account or a refused password.
+    public func setPassword(account name: String, to password: Secret) throws {
+        try replacePassword(account: name, source: .given(password), mustChange: false, action: "passwd")
+    }
+
+    /// Resets a password: generates a temporary one, shows it once, forces a change at the next login,
+    /// and lifts a lockout (not an operator's lock).
+    ///
+    /// - Returns: The temporary password.
+    /// - Throws: ``WachterError/Code/notFound``.
+    public func reset(account name: String) throws -> Secret {
+        try replacePassword(account: name, source: .generate, mustChange: true, action: "reset")!
+    }
+
+    @discardableResult
+    private func replacePassword(account name: String, source: PasswordSource, mustChange: Bool, action: String) throws -> Secret? {
+        let canonical = try canonicalName(name)
+        let (account, customer, history) = try store.read { reader in
+            guard let account = try reader.account(named: canonical) else { throw Self.noAccount(canonical) }
+            guard let customer = try reader.customer(id: account.customerID) else { throw Self.noCustomer(account.customerID) }
+            return (account, customer, [account.hash] + (try reader.passwordHistory(account: canonical, limit: historyDepth)))
+        }
+        let (secret, generated) = try choose(source, account: canonical, kind: account.kind, customer: customer, history: history)
+        let hash = try hasher.hash(secret)
+        let now = clock.now()
+        try store.write { writer in
+            guard var current = try writer.account(named: canonical) else { throw Self.noAccount(canonical) }
+            try writer.appendHistory(account: canonical, hash: current.hash, setAt: current.passwordSetAt)
+            try writer.trimHistory(account: canonical, keep: historyDepth)
+            current.hash = hash
+            current.passwordSetAt = now
+            current.mustChange = mustChange
+            current.failures = 0
+            current.lockedUntil = nil
+            try writer.update(current)
+            try AuditChain.append(to: writer, time: now, actor: actor, action: action, target: canonical)
+        }
+        logger.info("password replaced", metadata: ["account": "\(canonical)", "action": "\(action)"])
+        return generated
+    }
+
+    /// Locks an account until ``unlock(account:)``.
+    ///
+    /// - Throws: ``WachterError/Code/notFound``.
+    public func lock(account name: String) throws {
+        try changeLock(name, locked: true)
+    }
+
+    /// Unlocks an account, and clears a lockout and its failure count.
+    ///
+    /// - Throws: ``WachterError/Code/notFound``.
+    public func unlock(account name: String) throws {
+        try changeLock(name, locked: false)
+    }
+
+    private func changeLock(_ name: String, locked: Bool) throws {
+        let canonical = try canonicalName(name)
+        try store.write { writer in
+            guard var account = try writer.account(named: canonical) else { throw Self.noAccount(canonical) }
+            account.locked = locked
+            if !locked {
+                account.lockedUntil = nil
+                account.failures = 0
+            }
+            try writer.update(account)
+            try AuditChain.append(
+                to: writer, time: clock.now(), actor: actor, action: locked ? "lock" : "unlock", target: canonical)
+        }
+    }
+
+    // MARK: Verification
+
+    /// Checks a password and records the attempt as a login event.
+    ///
+    /// A success clears the failure count, sets the last login and, where the
+    /// hash is below policy, replaces it with a new one of the same password.
+    ///
+    /// - Parameters:
+    ///   - name: The account name as given.
+    ///   - password: The password to check.
+    ///   - service: The asking service, such as `cli` or `dovecot`.
+    ///   - source: The client's address, where known.
+    /// - Returns: The outcome.
+    /// - Throws: ``WachterError`` when the store fails.
+    public func verify(account name: String, password: Secret, service: String, source: String?) throws -> VerifyOutcome {
+        let canonical = (try? canonicalName(name)) ?? name
+        let now = clock.now()
+        guard let account = try store.read({ try $0.account(named: canonical) }) else {
+            // Spend the same work as a real check, so that timing does not tell
+            // which names exist.
+            _ = hasher.verify(password, against: Self.decoyHash)
+            return try record(
+                LoginEvent(time: now, account: canonical, service: service, source: source, result: .unknownUser),
+                VerifyOutcome(result: .unknownUser, matched: false, reason: "no such account"))
+        }
+        if account.isLocked(at: now) {
+            let reason = account.locked ? "locked by the operator" : "locked after failed logins"
+            return try record(
+                LoginEvent(time: now, account: canonical, service: service, source: source, result: .locked, reason: reason),
+                VerifyOutcome(result: .locked, matched: false, reason: reason))
+        }
+        switch hasher.verify(password, against: account.hash) {
+        case .match(let needsRehash):
+            let rehash = needsRehash ? try? hasher.hash(password) : nil
+            let result: LoginResult = account.mustChange ? .expired : .success
+            let reason = account.mustChange ? "must change the password after a reset" : nil
+            try store.write { writer in
+                guard var current = try writer.account(named: canonical) else { return }
+                current.failures = 0
+                current.lastLogin = now
+                if let rehash, current.hash == account.hash { current.hash = rehash }
+                try writer.update(current)
+                try writer.insert(
+                    LoginEvent(time: now, account: canonical, service: service, source: source, result: result, reason: reason))
+            }
+            return VerifyOutcome(result: result, matched: true, reason: reason)
+        case .mismatch, .unsupported:
+            try store.write { writer in
+                guard var current = try writer.account(named: canonical) else { return }
+                current.failures += 1
+                try writer.update(current)
+                try writer.insert(
+                    LoginEvent(
+                        time: now, account: canonical, service: service, source: source, result: .failure,
+                        reason: "wrong password"))
+            }
+            return VerifyOutcome(result: .failure, matched: false, reason: "wrong password")
+        }
+    }
+
+    private func record(_ event: LoginEvent, _ outcome: VerifyOutcome) throws -> VerifyOutcome {
+        try store.write { try $0.insert(event) }
+        return outcome
+    }
+
+    /// Login events, newest first.
+    public func logins(account: String? = nil, since: Date? = nil, failedOnly: Bool = false, limit: Int? = nil) throws -> [LoginEvent] {
+        let canonical = try account.map { try canonicalName($0) }
+        return try store.read { try $0.loginEvents(account: canonical, since: since, failedOnly: failedOnly, limit: limit) }
+    }
+
+    // MARK: Audit
+
+    /// The audit trail, oldest first.
+    public func auditTrail() throws -> [AuditEntry] {
+        try store.read { try $0.auditEntries() }
+    }
+
+    /// Verifies the audit trail's hash chain.
+    public func verifyAudit() throws -> AuditChain.Verification {
+        AuditChain.verify(try auditTrail())
+    }
+
+    // MARK: Helpers
+
+    private func choose(
+        _ source: PasswordSource, account: String, kind: AccountKind, customer: Customer, history: [String]
+    ) throws -> (Secret, generated: Secret?) {
+        switch source {
+        case .generate:
+            let secret = PasswordGenerator.generate()
+            return (secret, secret)
+        case .given(let secret):
+            if let refusal = acceptance.refusal(for: secret, account: account, kind: kind, customer: customer, history: history) {
+                throw WachterError(.policyRefused, "the password was refused: \(refusal)")
+            }
+            for earlier in history {
+                if case .match = hasher.verify(secret, against: earlier) {
+                    throw WachterError(.policyRefused, "the password was refused: it was used before for this account; choose a new one")
+                }
+            }
+            return (secret, nil)
+        }
+    }
+
+    /// Account names are looked up in canonical form: a mailbox's domain lower-cased and in punycode.
+    private func canonicalName(_ name: String) throws -> String {
+        if name.contains("@") { return try Names.mailbox(name) }
+        return name
+    }
+
+    /// A yescrypt hash of a random string, checked against when the account does not exist.
+    private static let decoyHash = "$y$j9T$V4cJ2Wqq8t0Xp5sS1.kJ/0$8oYB1yqN4J0Uu9Ew8BfQH8dO8lqkQb3hT0X5m9m1Zr5"
+
+    private static func noCustomer(_ id: String) -> WachterError {
+        WachterError(.notFound, "there is no customer '\(id)'; `wachter customer list` shows them")
+    }
+
+    private static func noAccount(_ name: String) -> WachterError {
+        WachterError(.notFound, "there is no account \(Names.quote(name)); `wachter account list` shows them")
+    }
+
+    private static func taken(_ name: String) -> WachterError {
+        WachterError(.alreadyExists, "an account \(Names.quote(name)) exists already")
+    }
+}
+
+/// An account as the operator sees it: its record, its hash's standing and its state.
+public struct AccountStatus: Encodable, Sendable {
+    /// The account (its encoded form holds no hash).
+    public var account: Account
+    /// The hash's method and cost, and whether they are below policy.
+    public var hash: HashAssessment
+    /// One word for the state: `ok`, `locked`, `locked-out` or `must-change`.
+    public var state: String
+
+    private enum CodingKeys: String, CodingKey { case account, hash, state }
+}
+
+extension CredentialService {
+    /// The standing of every listed account.
+    ///
+    /// - Parameter accounts: Accounts from ``accounts(kind:customerID:)``.
+    /// - Returns: One status per account.
+    public func statuses(_ accounts: [Account]) -> [AccountStatus] {
+        let now = clock.now()
+        return accounts.map { account in
+            let state =
+                account.locked ? "locked" : account.isLocked(at: now) ? "locked-out" : account.mustChange ? "must-change" : "ok"
+            return AccountStatus(account: account, hash: hasher.assess(account.hash), state: state)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+internal import Foundation
+internal import GRDB
+
+/// Reads and writes on one GRDB connection, valid only inside the store's closure.
+struct SQLiteAccess: StoreWriting {
+    let db: Database
+
+    // MARK: Reading
+
+    func customer(id: String) throws -> Customer? {
+        try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id]).map(Self.customer)
+    }
+
+    func customers() throws -> [Customer] {
+        try Row.fetchAll(db, sql: "SELECT * FROM customer ORDER BY id").map(Self.customer)
+    }
+
+    func account(named name: String) throws -> Account? {
+        try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]).map(Self.account)
+    }
+
+    func accounts(kind: AccountKind?, customerID: String?) throws -> [Account] {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let kind {
+            clauses.append("kind = ?")
+            arguments += [kind.rawValue]
+        }
+        if let customerID {
+            clauses.append("customer_id = ?")
+            arguments += [customerID]
+        }
+        let condition = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT * FROM account\(condition) ORDER BY name", arguments: arguments)
+            .map(Self.account)
+    }
+
+    func passwordHistory(account: String, limit: Int) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT hash FROM password_history WHERE account = ? ORDER BY id DESC LIMIT ?",
+            arguments: [account, limit])
+    }
+
+    func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent] {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let account {
+            clauses.append("account = ?")
+            arguments += [account]
+        }
+        if let since {
+            clauses.append("time >= ?")
+            arguments += [since.timeIntervalSince1970]
+        }
+        if failedOnly { clauses.append("result <> 'success'") }
+        let condition = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM login_event\(condition) ORDER BY time DESC, id DESC\(limitClause)", arguments: arguments
+        ).map { row in
+            LoginEvent(
+                id: row["id"], time: Date(timeIntervalSince1970: row["time"]), account: row["account"],
+                service: row["service"], source: row["source"],
+                result: LoginResult(rawValue: row["result"]) ?? .failure, reason: row["reason"])
+        }
+    }
+
+    func auditEntries() throws -> [AuditEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY sequence").map(Self.audit)
+    }
+
+    func lastAuditEntry() throws -> AuditEntry? {
+        try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY sequence DESC LIMIT 1").map(Self.audit)
+    }
+
+    // MARK: Writing
+
+    func insert(_ customer: Customer) throws {
+        try db.execute(
+            sql: "INSERT INTO customer (id, name, company, email, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [customer.id, customer.name, customer.company, customer.email, customer.createdAt.timeIntervalSince1970])
+    }
+
+    func insert(_ account: Account) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO account (name, kind, customer_id, hash, password_set_at, must_change, locked,
+                    locked_until, failures, last_login, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: StatementArguments(Self.arguments(account) + [account.createdAt.timeIntervalSince1970]))
+    }
+
+    func update(_ account: Account) throws {
+        try db.execute(
+            sql: """
+                UPDATE account SET kind = ?, customer_id = ?, hash = ?, password_set_at = ?, must_change = ?,
+                    locked = ?, locked_until = ?, failures = ?, last_login = ?
+                WHERE name = ?
+                """,
+            arguments: StatementArguments(Array(Self.arguments(account).dropFirst())) + [account.name])
+    }
+
+    func deleteAccount(named name: String) throws {
+        try db.execute(sql: "DELETE FROM account WHERE name = ?", arguments: [name])
+    }
+
+    func appendHistory(account: String, hash: String, setAt: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO password_history (account, hash, set_at) VALUES (?, ?, ?)",
+            arguments: [account, hash, setAt.timeIntervalSince1970])
+    }
+
+    func trimHistory(account: String, keep: Int) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM password_history WHERE account = ? AND id NOT IN
+                    (SELECT id FROM password_history WHERE account = ? ORDER BY id DESC LIMIT ?)
+                """,
+            arguments: [account, account, keep])
+    }
+
+    func insert(_ event: LoginEvent) throws {
+        try db.execute(
+            sql: "INSERT INTO login_event (time, account, service, source, result, reason) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                event.time.timeIntervalSince1970, event.account, event.service, event.source, event.result.rawValue,
+                event.reason,
+            ])
+    }
+
+    func append(_ entry: AuditEntry) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO audit (sequence, time, actor, action, target, detail, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.sequence, entry.time.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.detail,
+                entry.previousHash, entry.hash,
+            ])
+    }
+
+    // MARK: Rows
+
+    private static func arguments(_ account: Account) -> [(any DatabaseValueConvertible)?] {
+        [
+            account.name, account.kind.rawValue, account.customerID, account.hash,
+            account.passwordSetAt.timeIntervalSince1970, account.mustChange, account.locked,
+            account.lockedUntil?.timeIntervalSince1970, account.failures, account.lastLogin?.timeIntervalSince1970,
+        ]
+    }
+
+    private static func customer(_ row: Row) -> Customer {
+        Customer(
+            id: row["id"], name: row["name"], company: row["company"], email: row["email"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    private static func account(_ row: Row) -> Account {
+        let lockedUntil: Double? = row["locked_until"]
+        let lastLogin: Double? = row["last_login"]
+        return Account(
+            name: row["name"], kind: AccountKind(rawValue: row["kind"]) ?? .mailbox, customerID: row["customer_id"],
+            hash: row["hash"], passwordSetAt: Date(timeIntervalSince1970: row["password_set_at"]),
+            mustChange: row["must_change"], locked: row["locked"],
+            lockedUntil: lockedUntil.map(Date.init(timeIntervalSince1970:)), failures: row["failures"],
+            lastLogin: lastLogin.map(Date.init(timeIntervalSince1970:)),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    private static func audit(_ row: Row) -> AuditEntry {
+        AuditEntry(
+            sequence: row["sequence"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"],
+            action: row["action"], target: row["target"], detail: row["detail"],
+            previousHash: row["previous_hash"], hash: row["hash"])
+    }
+}

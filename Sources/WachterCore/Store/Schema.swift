@@ -1,0 +1,62 @@
+internal import GRDB
+
+/// The store's schema, as named migrations applied in order and recorded in the file.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-accounts") { db in
+            try db.execute(sql: """
+                CREATE TABLE customer (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    company TEXT,
+                    email TEXT,
+                    created_at DOUBLE NOT NULL
+                );
+                CREATE TABLE account (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('mailbox', 'ftp', 'ssh', 'panel')),
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE RESTRICT,
+                    hash TEXT NOT NULL,
+                    password_set_at DOUBLE NOT NULL,
+                    must_change INTEGER NOT NULL DEFAULT 0,
+                    locked INTEGER NOT NULL DEFAULT 0,
+                    locked_until DOUBLE,
+                    failures INTEGER NOT NULL DEFAULT 0,
+                    last_login DOUBLE,
+                    created_at DOUBLE NOT NULL
+                );
+                CREATE INDEX account_customer ON account(customer_id);
+                CREATE TABLE password_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account TEXT NOT NULL REFERENCES account(name) ON DELETE CASCADE,
+                    hash TEXT NOT NULL,
+                    set_at DOUBLE NOT NULL
+                );
+                CREATE INDEX password_history_account ON password_history(account, id);
+                CREATE TABLE login_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time DOUBLE NOT NULL,
+                    account TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    source TEXT,
+                    result TEXT NOT NULL,
+                    reason TEXT
+                );
+                CREATE INDEX login_event_time ON login_event(time);
+                CREATE INDEX login_event_account ON login_event(account, time);
+                CREATE TABLE audit (
+                    sequence INTEGER PRIMARY KEY NOT NULL,
+                    time DOUBLE NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

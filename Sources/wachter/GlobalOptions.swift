@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WachterCore
+
+/// The options every command takes: where the store and the policy are, and the output format.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The SQLite store file.",
+            discussion: "Default: $WACHTER_STORE, else /var/lib/wachter/wachter.sqlite for root, else ~/.local/share/wachter/wachter.sqlite.",
+            valueName: "path"))
+    var store: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The policy file or directory.", discussion: "Default: $WACHTER_POLICY, else /etc/wachter/.", valueName: "path"))
+    var policy: String?
+
+    @Flag(name: .long, help: "Print data as JSON instead of text.")
+    var json = false
+
+    @Flag(name: [.customShort("v"), .long], help: "Log what wachter does on standard error.")
+    var verbose = false
+
+    /// The store path in effect.
+    var storePath: String {
+        store ?? ProcessInfo.processInfo.environment["WACHTER_STORE"] ?? StoreFiles.defaultPath()
+    }
+
+    /// Opens the store and builds the service every command calls.
+    func service(create: Bool = false) throws -> CredentialService {
+        let logger = Self.bootstrapLogging(verbose: verbose)
+        let store = try SQLiteStore(path: storePath, create: create)
+        return CredentialService(
+            store: store, hasher: try PasswordHasher(), clock: Self.clock(), logger: logger)
+    }
+
+    /// `WACHTER_NOW` (an ISO 8601 time) fixes the clock; it exists for tests of expiry and retention.
+    static func clock() -> any WachterClock {
+        if let text = ProcessInfo.processInfo.environment["WACHTER_NOW"], let date = ISO8601DateFormatter().date(from: text) {
+            return FixedClock(date)
+        }
+        return SystemClock()
+    }
+
+    private static func bootstrapLogging(verbose: Bool) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = verbose ? .info : .warning
+            return handler
+        }
+        return Logger(label: "wachter")
+    }
+}
+
+/// How a command reads a password: a prompt, standard input or a file.
+struct PasswordOptions: ParsableArguments {
+    @Flag(name: .long, help: "Read the password from standard input, one line, instead of a prompt.")
+    var passwordStdin = false
+
+    @Option(name: .long, help: ArgumentHelp("Read the password from the first line of this file.", valueName: "path"))
+    var passwordFile: String?
+
+    func validate() throws {
+        if passwordStdin && passwordFile != nil {
+            throw ValidationError("Give either --password-stdin or --password-file, not both.")
+        }
+    }
+
+    /// Reads a password; at a terminal, prompts (twice when `confirm` is set).
+    func read(prompt: String = "Password: ", confirm: Bool) throws -> Secret {
+        if let passwordFile {
+            return try SecretReader.readFirstLine(ofFile: passwordFile)
+        }
+        if passwordStdin || !SecretReader.standardInputIsTerminal {
+            guard passwordStdin else {
+                throw ValidationError("Standard input is not a terminal: pipe the password and give --password-stdin.")
+            }
+            guard let secret = try SecretReader.readLine() else {
+                throw WachterError(.inputFailure, "standard input was empty; expected a password on the first line")
+            }
+            return secret
+        }
+        let first = try SecretReader.prompt(prompt)
+        if confirm {
+            let second = try SecretReader.prompt("Again: ")
+            guard first.constantTimeEquals(second) else {
+                throw WachterError(.inputFailure, "the two passwords typed differ; nothing was changed")
+            }
+        }
+        return first
+    }
+}
+
+/// Printing results: JSON for machines, text for people.
+enum Output {
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(value)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// A message for people, on standard error so that standard output stays data.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func date(_ date: Date?) -> String {
+        guard let date else { return "-" }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// Prints rows as aligned columns.
+    static func table(_ header: [String], _ rows: [[String]]) {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        for row in [header] + rows {
+            let line = row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+            print(line)
+        }
+    }
+}
+

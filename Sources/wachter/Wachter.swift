@@ -1,0 +1,42 @@
+import ArgumentParser
+
+/// The `wachter` command: the operator's interface to the credential store.
+@main
+struct Wachter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wachter",
+        abstract: "Keep a hosting business's customer logins as salted hashes, under policy.",
+        discussion: """
+            Wachter stores every mailbox, FTP, SSH and control-panel password as a salted
+            crypt(3) hash (yescrypt by default) in a SQLite store, records logins and every
+            operator action in a hash-chained audit trail.
+
+            Passwords are never taken from the command line or the environment: they are
+            typed at a prompt without echo, or read from standard input with
+            --password-stdin, one per line.
+
+            STORE: --store PATH, else $WACHTER_STORE, else /var/lib/wachter/wachter.sqlite
+            (root) or ~/.local/share/wachter/wachter.sqlite. The store must not be readable
+            by other users; wachter refuses it otherwise.
+
+            EXIT STATUS:
+              0   success (verify: the password matches)
+              1   a runtime error, printed as "Error: ..." on standard error
+                  (verify: no match, locked or unknown account)
+              64  a usage error: the command line is wrong; the usage is shown
+            """,
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self,
+            CustomerCommand.self,
+            AccountCommand.self,
+            PasswdCommand.self,
+            ResetCommand.self,
+            LockCommand.self,
+            UnlockCommand.self,
+            VerifyCommand.self,
+            LoginsCommand.self,
+            AuditCommand.self,
+        ]
+    )
+}
