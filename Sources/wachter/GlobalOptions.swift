@@ -33,8 +33,10 @@ struct GlobalOptions: ParsableArguments {
     func service(create: Bool = false) throws -> CredentialService {
         let logger = Self.bootstrapLogging(verbose: verbose)
         let store = try SQLiteStore(path: storePath, create: create)
-        return CredentialService(
+        var service = CredentialService(
             store: store, hasher: try PasswordHasher(), clock: Self.clock(), logger: logger)
+        service.changeObserver = ReExportReporting.observer(configurationPath: exportsConfigurationPath(nil))
+        return service
     }
 
     /// `WACHTER_NOW` (an ISO 8601 time) fixes the clock; it exists for tests of expiry and retention.

@@ -24,6 +24,8 @@ struct Wachter: AsyncParsableCommand {
               1   a runtime error, printed as "Error: ..." on standard error
                   (verify: no match, locked or unknown account)
               64  a usage error: the command line is wrong; the usage is shown
+              75  the change was saved, but rewriting an export file or its reload
+                  command failed (see docs/EXPORTS.md); the message says which
             """,
         version: "0.1.0",
         subcommands: [
@@ -37,6 +39,24 @@ struct Wachter: AsyncParsableCommand {
             VerifyCommand.self,
             LoginsCommand.self,
             AuditCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
         ]
     )
+
+    /// ArgumentParser's own `main()`, and then exit status 75 when an automatic
+    /// re-export after the command's change failed (the change itself is saved).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+        if ReExportReporting.failed { exit(withError: ExitCode(75)) }
+    }
 }

@@ -67,6 +67,9 @@ public struct CredentialService: Sendable {
     public let actor: String
     /// The logger; data goes into metadata, never secrets.
     public let logger: Logger
+    /// Told after every committed change to a password, lock or account, such as
+    /// a ``ReExporter`` that rewrites the export files; none by default.
+    public var changeObserver: (any ChangeObserver)?
 
     /// Creates the service.
     ///
@@ -165,6 +168,7 @@ public struct CredentialService: Sendable {
                 detail: "kind=\(kind.rawValue) customer=\(customer.id) password=\(generated == nil ? "given" : "generated")")
         }
         logger.info("account added", metadata: ["account": "\(canonical)", "kind": "\(kind.rawValue)"])
+        notifyChange("account.add", canonical, kind)
         return (account, generated)
     }
 
@@ -189,11 +193,13 @@ public struct CredentialService: Sendable {
     /// - Throws: ``WachterError/Code/notFound``.
     public func removeAccount(named name: String) throws {
         let canonical = try canonicalName(name)
-        try store.write { writer in
-            guard try writer.account(named: canonical) != nil else { throw Self.noAccount(canonical) }
+        let kind = try store.write { writer in
+            guard let account = try writer.account(named: canonical) else { throw Self.noAccount(canonical) }
             try writer.deleteAccount(named: canonical)
             try AuditChain.append(to: writer, time: clock.now(), actor: actor, action: "account.remove", target: canonical)
+            return account.kind
         }
+        notifyChange("account.remove", canonical, kind)
     }
 
     /// The operator sets a password: the rules apply, the must-change flag is cleared.
@@ -236,6 +242,7 @@ public struct CredentialService: Sendable {
             try AuditChain.append(to: writer, time: now, actor: actor, action: action, target: canonical)
         }
         logger.info("password replaced", metadata: ["account": "\(canonical)", "action": "\(action)"])
+        notifyChange(action, canonical, account.kind)
         return generated
     }
 
@@ -255,7 +262,7 @@ public struct CredentialService: Sendable {
 
     private func changeLock(_ name: String, locked: Bool) throws {
         let canonical = try canonicalName(name)
-        try store.write { writer in
+        let kind = try store.write { writer in
             guard var account = try writer.account(named: canonical) else { throw Self.noAccount(canonical) }
             account.locked = locked
             if !locked {
@@ -265,7 +272,9 @@ public struct CredentialService: Sendable {
             try writer.update(account)
             try AuditChain.append(
                 to: writer, time: clock.now(), actor: actor, action: locked ? "lock" : "unlock", target: canonical)
+            return account.kind
         }
+        notifyChange(locked ? "lock" : "unlock", canonical, kind)
     }
 
     // MARK: Verification
@@ -304,15 +313,21 @@ public struct CredentialService: Sendable {
             let rehash = needsRehash ? try? hasher.hash(password) : nil
             let result: LoginResult = account.mustChange ? .expired : .success
             let reason = account.mustChange ? "must change the password after a reset" : nil
-            try store.write { writer in
-                guard var current = try writer.account(named: canonical) else { return }
+            let rehashed = try store.write { writer in
+                guard var current = try writer.account(named: canonical) else { return false }
                 current.failures = 0
                 current.lastLogin = now
-                if let rehash, current.hash == account.hash { current.hash = rehash }
+                var replaced = false
+                if let rehash, current.hash == account.hash {
+                    current.hash = rehash
+                    replaced = true
+                }
                 try writer.update(current)
                 try writer.insert(
                     LoginEvent(time: now, account: canonical, service: service, source: source, result: result, reason: reason))
+                return replaced
             }
+            if rehashed { notifyChange("rehash", canonical, account.kind) }
             return VerifyOutcome(result: result, matched: true, reason: reason)
         case .mismatch, .unsupported:
             try store.write { writer in
@@ -352,6 +367,15 @@ public struct CredentialService: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Tells the ``changeObserver``, if any, of a committed change.
+    func notifyChange(_ action: String, _ accounts: [String], kinds: Set<AccountKind>) {
+        changeObserver?.credentialsChanged(CredentialChange(action: action, accounts: accounts, kinds: kinds), by: self)
+    }
+
+    private func notifyChange(_ action: String, _ account: String, _ kind: AccountKind) {
+        notifyChange(action, [account], kinds: [kind])
+    }
 
     private func choose(
         _ source: PasswordSource, account: String, kind: AccountKind, customer: Customer, history: [String]

@@ -17,6 +17,7 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
             case unsupportedHash = "unsupported-hash"
             case inputFailure = "input-failure"
             case auditBroken = "audit-broken"
+            case exportFailure = "export-failure"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -45,6 +46,8 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
         public static let inputFailure = Code(.inputFailure)
         /// The audit trail's hash chain does not verify.
         public static let auditBroken = Code(.auditBroken)
+        /// Writing an export file, or running its reload command, failed.
+        public static let exportFailure = Code(.exportFailure)
 
         /// The code's stable name, such as `not-found`.
         public var description: String { value.rawValue }

@@ -1,0 +1,166 @@
+internal import Foundation
+internal import Glibc
+
+/// The only file of the exports that calls POSIX directly: it replaces a file
+/// atomically and looks up owners and groups. Everything it returns is a Swift value.
+///
+/// A replacement (rename(2), "If newpath already exists, it will be atomically
+/// replaced"):
+/// 1. opens the target's directory and takes an exclusive flock(2) on it, so that
+///    two exporters of the same directory take turns and the later one writes the
+///    newer store state;
+/// 2. refuses a target that is a symbolic link or not a regular file (fstatat(2)
+///    with `AT_SYMLINK_NOFOLLOW`);
+/// 3. writes a temporary file in the same directory, created with
+///    `O_CREAT | O_EXCL | O_NOFOLLOW` and mode 0600, then fchown(2), fchmod(2),
+///    write(2) and fsync(2);
+/// 4. renames it over the target with renameat(2), and fsyncs the directory so
+///    that the rename itself is durable.
+///
+/// A crash or kill at any moment leaves the old file or the new one: the target
+/// name only ever points at a complete, synced file.
+enum ExportFile {
+    /// The owner, group and mode a replaced file gets.
+    struct Ownership: Equatable {
+        var uid: UInt32?
+        var gid: UInt32?
+        var mode: Int?
+    }
+
+    /// The prefix of temporary files next to a target named `name`.
+    static func temporaryPrefix(for name: String) -> String { ".\(name).wachter-" }
+
+    /// Replaces `path` with the bytes `contents` returns, atomically.
+    ///
+    /// - Parameters:
+    ///   - path: The file to replace; its directory must exist.
+    ///   - ownership: The owner, group and mode; a nil field keeps the existing
+    ///     file's, or for a new file takes the process's user and group and 0600.
+    ///   - contents: Makes the file's bytes; called while the directory lock is held.
+    /// - Returns: What `contents` returned besides the bytes.
+    /// - Throws: ``WachterError/Code/exportFailure``, or what `contents` throws;
+    ///   the existing file is then unchanged.
+    static func replace<T>(
+        path: String, ownership: Ownership, contents: () throws -> (bytes: [UInt8], result: T)
+    ) throws -> T {
+        let url = URL(fileURLWithPath: path)
+        let name = url.lastPathComponent
+        let directory = url.deletingLastPathComponent().path
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw failure("\(path) is not a file name")
+        }
+        let directoryFD = unsafe open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directoryFD >= 0 else { throw failure("cannot open the directory \(directory)", errno: errno) }
+        defer { close(directoryFD) }
+        guard flock(directoryFD, LOCK_EX) == 0 else {
+            throw failure("cannot lock the directory \(directory)", errno: errno)
+        }
+        defer { flock(directoryFD, LOCK_UN) }
+
+        var existing = stat()
+        var exists = false
+        if unsafe fstatat(directoryFD, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
+            exists = true
+            if existing.st_mode & S_IFMT == S_IFLNK {
+                throw failure("\(path) is a symbolic link; wachter does not follow it. Remove it, or export to the file it points at")
+            }
+            guard existing.st_mode & S_IFMT == S_IFREG else { throw failure("\(path) exists and is not a regular file") }
+        } else if errno != ENOENT {
+            throw failure("cannot inspect \(path)", errno: errno)
+        }
+        removeStaleTemporaries(directory: directory, directoryFD: directoryFD, prefix: temporaryPrefix(for: name))
+
+        let uid = ownership.uid ?? (exists ? existing.st_uid : geteuid())
+        let gid = ownership.gid ?? (exists ? existing.st_gid : getegid())
+        // Other users never get a bit, whatever the old file had.
+        let mode = mode_t((ownership.mode ?? (exists ? Int(existing.st_mode & 0o7777) : 0o600)) & 0o7770)
+
+        let (bytes, result) = try contents()
+
+        let temporary = temporaryPrefix(for: name) + randomSuffix()
+        let fd = unsafe openat(directoryFD, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure("cannot create a temporary file in \(directory)", errno: errno) }
+        var renamed = false
+        defer {
+            if !renamed { unsafe _ = unlinkat(directoryFD, temporary, 0) }
+        }
+        do {
+            defer { close(fd) }
+            if fchown(fd, uid, gid) != 0 {
+                throw failure("cannot give \(path) owner \(uid) and group \(gid)", errno: errno)
+            }
+            if fchmod(fd, mode) != 0 { throw failure("cannot set the mode of \(path)", errno: errno) }
+            try writeAll(fd, bytes, path: path)
+            if fsync(fd) != 0 { throw failure("cannot sync \(path)", errno: errno) }
+        }
+        guard unsafe renameat(directoryFD, temporary, directoryFD, name) == 0 else {
+            throw failure("cannot rename the new \(path) into place", errno: errno)
+        }
+        renamed = true
+        // The rename is durable only once the directory is synced (fsync(2), NOTES).
+        if fsync(directoryFD) != 0 { throw failure("cannot sync the directory \(directory)", errno: errno) }
+        return result
+    }
+
+    /// A user id from a user name or a number (getpwnam_r(3)).
+    static func userID(_ text: String) throws(WachterError) -> UInt32 {
+        if let number = UInt32(text) { return number }
+        var entry = unsafe passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let status = unsafe buffer.withUnsafeMutableBufferPointer { storage in
+            unsafe getpwnam_r(text, &entry, storage.baseAddress!, storage.count, &found)
+        }
+        guard status == 0, unsafe found != nil else {
+            throw WachterError(.exportFailure, "there is no user '\(text)' on this system for an export's owner")
+        }
+        return unsafe entry.pw_uid
+    }
+
+    /// A group id from a group name or a number (getgrnam_r(3)).
+    static func groupID(_ text: String) throws(WachterError) -> UInt32 {
+        if let number = UInt32(text) { return number }
+        var entry = unsafe group()
+        var found: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let status = unsafe buffer.withUnsafeMutableBufferPointer { storage in
+            unsafe getgrnam_r(text, &entry, storage.baseAddress!, storage.count, &found)
+        }
+        guard status == 0, unsafe found != nil else {
+            throw WachterError(.exportFailure, "there is no group '\(text)' on this system for an export's group")
+        }
+        return unsafe entry.gr_gid
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(WachterError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = unsafe bytes.withUnsafeBytes { buffer in
+                unsafe write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write \(path)", errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// Removes temporary files a killed exporter left; the directory lock is held,
+    /// so no other exporter is writing one.
+    private static func removeStaleTemporaries(directory: String, directoryFD: Int32, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for stale in names where stale.hasPrefix(prefix) {
+            unsafe _ = unlinkat(directoryFD, stale, 0)
+        }
+    }
+
+    private static func randomSuffix() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36)
+    }
+
+    private static func failure(_ message: String, errno code: Int32? = nil) -> WachterError {
+        WachterError(.exportFailure, message, cause: code.map { unsafe String(cString: strerror($0)) })
+    }
+}

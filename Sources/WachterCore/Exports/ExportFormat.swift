@@ -1,0 +1,235 @@
+/// A credential file format that a server reads, and Wachter writes and imports.
+public enum ExportFormat: String, CaseIterable, Codable, Sendable {
+    /// Dovecot's passwd-file passdb and userdb (doc.dovecot.org, "Passwd-file"):
+    /// `user:{SCHEME}hash:uid:gid:gecos:home:shell:extra_fields`.
+    case dovecot
+    /// The text file that `pure-pw mkdb` turns into pure-ftpd's PureDB (pure-pw(8)):
+    /// `user:hash:uid:gid:gecos:home` and twelve more fields for limits.
+    case pureFTPd = "pure-ftpd"
+    /// ProFTPD's `AuthUserFile` (mod_auth_file, as `ftpasswd` writes it):
+    /// `user:hash:uid:gid:gecos:home:shell`.
+    case proftpd
+    /// `user:hash` lines, as `chpasswd -e` reads them (chpasswd(8)).
+    case shadow
+
+    /// The kind of account a format holds when no `--kind` says otherwise.
+    public var defaultKind: AccountKind {
+        switch self {
+        case .dovecot: .mailbox
+        case .pureFTPd, .proftpd: .ftp
+        case .shadow: .ssh
+        }
+    }
+}
+
+/// The userdb fields of one exported account: numeric ids, home, shell, mail location and extra fields.
+///
+/// They come from the export configuration's templates (``ExportConfiguration``),
+/// never from the store.
+public struct UserFields: Sendable, Equatable {
+    /// The numeric user id, if the format's line has one.
+    public var uid: Int?
+    /// The numeric group id.
+    public var gid: Int?
+    /// The home directory, an absolute path.
+    public var home: String?
+    /// The login shell (ProFTPD).
+    public var shell: String?
+    /// Dovecot's mail location, written as the `userdb_mail` extra field.
+    public var mail: String?
+    /// Further Dovecot extra fields, each `key=value`.
+    public var extra: [String]
+
+    /// Creates the fields.
+    ///
+    /// - Parameters:
+    ///   - uid: The numeric user id.
+    ///   - gid: The numeric group id.
+    ///   - home: The home directory.
+    ///   - shell: The login shell.
+    ///   - mail: Dovecot's mail location.
+    ///   - extra: Further Dovecot extra fields, `key=value`.
+    public init(uid: Int? = nil, gid: Int? = nil, home: String? = nil, shell: String? = nil, mail: String? = nil, extra: [String] = []) {
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+        self.shell = shell
+        self.mail = mail
+        self.extra = extra
+    }
+}
+
+/// One account as an export line needs it.
+public struct ExportEntry: Sendable, Equatable {
+    /// The account's name as stored.
+    public var name: String
+    /// The account's kind.
+    public var kind: AccountKind
+    /// The stored crypt(3) hash.
+    public var hash: String
+    /// Whether the operator locked the account; its line then gets a hash that cannot match.
+    public var locked: Bool
+    /// The userdb fields.
+    public var fields: UserFields
+
+    /// Creates an entry.
+    ///
+    /// - Parameters:
+    ///   - name: The account's name.
+    ///   - kind: The account's kind.
+    ///   - hash: The stored hash.
+    ///   - locked: Whether the account is locked.
+    ///   - fields: The userdb fields.
+    public init(name: String, kind: AccountKind, hash: String, locked: Bool, fields: UserFields = UserFields()) {
+        self.name = name
+        self.kind = kind
+        self.hash = hash
+        self.locked = locked
+        self.fields = fields
+    }
+}
+
+/// Writes single lines of each format, after checking every field once more.
+///
+/// The store validates names when they are added, but a store can be edited
+/// behind Wachter's back; so each line is checked here again, and a field that
+/// could break the line (a `:`, white space, a control character, NUL) makes the
+/// whole export fail instead of reaching the file.
+public enum ExportLine {
+    /// The prefix that makes a hash unusable in every format: crypt(3) fails on it,
+    /// so no password matches (the convention of `passwd -l` and `usermod -L`).
+    public static let lockPrefix = "!"
+
+    /// Dovecot's password scheme for a crypt(3) hash (`doveadm pw -l` lists them).
+    ///
+    /// MD5-CRYPT, SHA256-CRYPT, SHA512-CRYPT and BLF-CRYPT name their method;
+    /// every other method goes to `{CRYPT}`, which is the system's crypt(3) and
+    /// so libxcrypt (yescrypt, scrypt, DES and the rest).
+    ///
+    /// - Parameter method: The hash's method.
+    /// - Returns: The scheme, without braces.
+    public static func dovecotScheme(for method: HashMethod) -> String {
+        switch method {
+        case .md5crypt: "MD5-CRYPT"
+        case .sha256crypt: "SHA256-CRYPT"
+        case .sha512crypt: "SHA512-CRYPT"
+        case .bcrypt: "BLF-CRYPT"
+        default: "CRYPT"
+        }
+    }
+
+    /// One line of `format` for `entry`, without the newline.
+    ///
+    /// - Parameters:
+    ///   - format: The file format.
+    ///   - entry: The account and its fields.
+    /// - Returns: The line.
+    /// - Throws: ``WachterError/Code/invalidName`` or ``WachterError/Code/invalidInput``
+    ///   when a field would break the line; the message names the account but
+    ///   never shows the hash.
+    public static func line(_ format: ExportFormat, _ entry: ExportEntry) throws(WachterError) -> String {
+        let name = try checkedName(entry)
+        let method = try checkedHash(entry)
+        let hash = entry.locked ? lockPrefix + entry.hash : entry.hash
+        let fields = entry.fields
+        let uid = fields.uid.map(String.init) ?? ""
+        let gid = fields.gid.map(String.init) ?? ""
+        let home = try checkedPath(fields.home, what: "home", of: name)
+        switch format {
+        case .dovecot:
+            // A locked hash starts with '!', which no specific scheme parses;
+            // {CRYPT} hands it to crypt(3), which fails, so nothing matches.
+            let scheme = entry.locked ? "CRYPT" : dovecotScheme(for: method)
+            var extra: [String] = []
+            if let mail = fields.mail { extra.append("userdb_mail=" + (try checkedExtra(mail, what: "mail location", of: name))) }
+            for field in fields.extra { extra.append(try checkedExtra(field, what: "extra field", of: name)) }
+            // passwd-file joins everything after the seventh ':' back into the
+            // extra fields, so a ':' in them (maildir:~/Maildir) is safe.
+            return "\(name):{\(scheme)}\(hash):\(uid):\(gid)::\(home)::\(extra.joined(separator: " "))"
+        case .pureFTPd:
+            guard let uid = fields.uid, let gid = fields.gid, uid > 0, gid > 0, !home.isEmpty else {
+                throw WachterError(
+                    .invalidInput,
+                    "pure-ftpd needs a non-root uid, a gid and a home for \(Names.quote(name)); set them in the export configuration")
+            }
+            // user:pass:uid:gid:gecos:home, then upload and download bandwidth and
+            // ratios, connections, files and size quotas, four IP lists and the
+            // time restriction: 18 fields, as pure-pw writes them.
+            return "\(name):\(hash):\(uid):\(gid)::\(home)" + String(repeating: ":", count: 12)
+        case .proftpd:
+            guard fields.uid != nil, fields.gid != nil, !home.isEmpty else {
+                throw WachterError(
+                    .invalidInput,
+                    "ProFTPD needs a uid, a gid and a home for \(Names.quote(name)); set them in the export configuration")
+            }
+            let shell = try checkedPath(fields.shell, what: "shell", of: name)
+            return "\(name):\(hash):\(uid):\(gid)::\(home):\(shell)"
+        case .shadow:
+            return "\(name):\(hash)"
+        }
+    }
+
+    /// Whether a byte may appear in a crypt(3) hash string in an export:
+    /// crypt's base-64 alphabet, `$`, and the `=` and `,` of parameters such as `rounds=5000`.
+    static func isHashByte(_ byte: UInt8) -> Bool {
+        HashMethod.isCryptBase64(byte) || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "=")
+            || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    private static func checkedName(_ entry: ExportEntry) throws(WachterError) -> String {
+        let canonical: String
+        do {
+            canonical = try Names.account(entry.name, kind: entry.kind)
+        } catch {
+            throw WachterError(
+                .invalidName,
+                "the store holds an account name that cannot be exported: \(error.message); nothing was written",
+                cause: "was the store edited outside wachter?")
+        }
+        guard canonical == entry.name else {
+            throw WachterError(
+                .invalidName,
+                "the store holds the account \(Names.quote(entry.name)) in a non-canonical form; nothing was written",
+                cause: "was the store edited outside wachter?")
+        }
+        return canonical
+    }
+
+    private static func checkedHash(_ entry: ExportEntry) throws(WachterError) -> HashMethod {
+        guard !entry.hash.isEmpty, entry.hash.utf8.allSatisfy(isHashByte), let method = HashMethod.identify(entry.hash) else {
+            throw WachterError(
+                .invalidInput,
+                "the stored hash of \(Names.quote(entry.name)) is not a crypt(3) hash that can be exported; nothing was written",
+                cause: "was the store edited outside wachter?")
+        }
+        return method
+    }
+
+    private static func checkedPath(_ value: String?, what: String, of name: String) throws(WachterError) -> String {
+        guard let value, !value.isEmpty else { return "" }
+        guard value.hasPrefix("/") else {
+            throw WachterError(.invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must be an absolute path")
+        }
+        if value.split(separator: "/").contains("..") {
+            throw WachterError(.invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must not contain '..'")
+        }
+        try refuseSeparators(value, allowColon: false, what: what, of: name)
+        return value
+    }
+
+    private static func checkedExtra(_ value: String, what: String, of name: String) throws(WachterError) -> String {
+        guard !value.isEmpty else { throw WachterError(.invalidInput, "an empty \(what) for \(Names.quote(name))") }
+        try refuseSeparators(value, allowColon: true, what: what, of: name)
+        return value
+    }
+
+    private static func refuseSeparators(_ value: String, allowColon: Bool, what: String, of name: String) throws(WachterError) {
+        for scalar in value.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.isWhitespace || (!allowColon && scalar == ":") {
+                throw WachterError(
+                    .invalidInput,
+                    "the \(what) of \(Names.quote(name)), \(Names.quote(value)), has \(Names.describe(scalar)), which would break the line")
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Synchronization
+import WachterCore
+
+/// Prints what the automatic re-export after a change did, and remembers a
+/// failure so that `wachter` exits 75 although the change itself was saved.
+enum ReExportReporting {
+    private static let failure = Mutex(false)
+
+    /// Whether a re-export or reload failed during this process.
+    static var failed: Bool { failure.withLock { $0 } }
+
+    /// The observer every command's service gets.
+    static func observer(configurationPath: String) -> ReExporter {
+        ReExporter(configurationPath: configurationPath) { change, outcomes, configurationError in
+            if let configurationError {
+                failure.withLock { $0 = true }
+                Output.note(
+                    "Error: the \(change.action) was saved, but the export files were not rewritten: \(configurationError)")
+                return
+            }
+            for outcome in outcomes {
+                if let error = outcome.error {
+                    failure.withLock { $0 = true }
+                    Output.note(
+                        "Error: the \(change.action) was saved, but \(outcome.target.path) was not rewritten and still holds the old state: \(error)")
+                    continue
+                }
+                guard let result = outcome.result else { continue }
+                Output.note("Re-exported \(result.path) (\(result.accounts) accounts).")
+                if let reload = result.reload, !reload.succeeded {
+                    failure.withLock { $0 = true }
+                    Output.note("Error: \(result.path) was rewritten, but its reload command failed: \(reload.summary)")
+                }
+            }
+        }
+    }
+}
+
+extension GlobalOptions {
+    /// The export configuration in effect: `explicit` (a command's `--config`),
+    /// else `$WACHTER_EXPORTS`, else /etc/wachter/exports.toml.
+    func exportsConfigurationPath(_ explicit: String?) -> String {
+        explicit ?? ProcessInfo.processInfo.environment["WACHTER_EXPORTS"] ?? ExportConfiguration.defaultPath
+    }
+}

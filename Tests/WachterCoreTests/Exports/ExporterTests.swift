@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+import Testing
+import WachterCore
+
+/// A store whose reads see account names edited behind Wachter's back.
+private struct TamperedStore: CredentialStore {
+    let inner: any CredentialStore
+    let rename: @Sendable (String) -> String
+
+    func read<T>(_ body: (any StoreReading) throws -> T) throws -> T {
+        try inner.read { try body(TamperedReader(inner: $0, rename: rename)) }
+    }
+
+    func write<T>(_ body: (any StoreWriting) throws -> T) throws -> T { try inner.write(body) }
+}
+
+private struct TamperedReader: StoreReading {
+    let inner: any StoreReading
+    let rename: (String) -> String
+    func customer(id: String) throws -> Customer? { try inner.customer(id: id) }
+    func customers() throws -> [Customer] { try inner.customers() }
+    func account(named name: String) throws -> Account? { try inner.account(named: name) }
+    func accounts(kind: AccountKind?, customerID: String?) throws -> [Account] {
+        try inner.accounts(kind: kind, customerID: customerID).map { account in
+            var account = account
+            account.name = rename(account.name)
+            return account
+        }
+    }
+    func passwordHistory(account: String, limit: Int) throws -> [String] { try inner.passwordHistory(account: account, limit: limit) }
+    func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent] {
+        try inner.loginEvents(account: account, since: since, failedOnly: failedOnly, limit: limit)
+    }
+    func auditEntries() throws -> [AuditEntry] { try inner.auditEntries() }
+    func lastAuditEntry() throws -> AuditEntry? { try inner.lastAuditEntry() }
+}
+
+struct ExporterTests {
+    static var password: Secret { Secret(bytes: Array("correct horse battery staple".utf8)) }
+    static let configuration = ExportConfiguration(defaults: .init(uid: 5000, gid: 5000, home: "/var/vmail/%d/%n"))
+
+    @Test func writesEveryAccountOfTheKindAndAuditsIt() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let service = try makeService(directory: directory)
+        _ = try service.addAccount(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.addAccount(name: "bob@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.addAccount(name: "ftpuser", kind: .ftp, customerID: "acme", password: .given(Self.password))
+        try service.lock(account: "bob@acme.nl")
+        let path = directory + "/users"
+        let result = try service.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        #expect(result.accounts == 2)
+        #expect(result.locked == 1)
+        let lines = String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("bob@acme.nl:{CRYPT}!$y$"))
+        #expect(lines[1].hasPrefix("info@acme.nl:{CRYPT}$y$"))
+        #expect(lines[1].hasSuffix(":5000:5000::/var/vmail/acme.nl/info::"))
+        #expect(try service.auditTrail().last?.action == "export")
+        try service.removeAccount(named: "bob@acme.nl")
+        _ = try service.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        #expect(String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).contains("bob") == false)
+    }
+
+    @Test(arguments: ["info@acme.nl:0:0::/root:/bin/sh\nroot", "info@acme.nl\0", "x:y"])
+    func aStoreEditedBehindWachtersBackCannotCorruptTheExport(hostile: String) throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let honest = try makeService(directory: directory)
+        _ = try honest.addAccount(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        let path = directory + "/users"
+        _ = try honest.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        let before = FileManager.default.contents(atPath: path)
+        let tampered = CredentialService(
+            store: TamperedStore(inner: honest.store, rename: { _ in hostile }), hasher: honest.hasher, actor: "test")
+        let error = #expect(throws: WachterError.self) {
+            try tampered.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        }
+        #expect(error?.description.contains("\n") == false)
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    @Test func reExportsOnlyTheTargetsOfTheChangedKindAndReportsAFailedReload() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            [defaults]
+            uid = 5000
+            gid = 5000
+            home = "/srv/%c/%n"
+            [[targets]]
+            format = "dovecot"
+            path = "\(directory)/users"
+            reload = ["/bin/false"]
+            [[targets]]
+            format = "shadow"
+            path = "\(directory)/shadow"
+            """.write(toFile: directory + "/exports.toml", atomically: true, encoding: .utf8)
+        let seen = Mutex<[(String, Bool)]>([])
+        var service = try makeService(directory: directory)
+        service.changeObserver = ReExporter(configurationPath: directory + "/exports.toml") { _, outcomes, error in
+            #expect(error == nil)
+            seen.withLock { $0 += outcomes.map { ($0.target.path, $0.succeeded) } }
+        }
+        _ = try service.addAccount(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        let outcomes = seen.withLock { $0 }
+        #expect(outcomes.map(\.0) == [directory + "/users"])
+        #expect(outcomes.map(\.1) == [false])
+        #expect(FileManager.default.fileExists(atPath: directory + "/shadow") == false)
+        #expect(try service.auditTrail().map(\.action).suffix(3) == ["account.add", "export", "export.reload-failed"])
+    }
+
+    @Test func aBrokenConfigurationIsReportedNotThrown() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "[[targets]\n".write(toFile: directory + "/exports.toml", atomically: true, encoding: .utf8)
+        let reported = Mutex(false)
+        var service = try makeService(directory: directory)
+        service.changeObserver = ReExporter(configurationPath: directory + "/exports.toml") { _, _, error in
+            reported.withLock { $0 = error != nil }
+        }
+        _ = try service.addAccount(name: "ssh1", kind: .ssh, customerID: "acme", password: .given(Self.password))
+        #expect(reported.withLock { $0 })
+        #expect(try service.account(named: "ssh1").kind == .ssh)
+    }
+}
