@@ -13,7 +13,8 @@ internal import Glibc
 ///    with `AT_SYMLINK_NOFOLLOW`);
 /// 3. writes a temporary file in the same directory, created with
 ///    `O_CREAT | O_EXCL | O_NOFOLLOW` and mode 0600, then fchown(2), fchmod(2),
-///    write(2) and fsync(2);
+///    write(2), futimens(2) where needed (see ``advanceModificationTime(_:past:path:)``)
+///    and fsync(2);
 /// 4. renames it over the target with renameat(2), and fsyncs the directory so
 ///    that the rename itself is durable.
 ///
@@ -91,6 +92,7 @@ enum ExportFile {
             }
             if fchmod(fd, mode) != 0 { throw failure("cannot set the mode of \(path)", errno: errno) }
             try writeAll(fd, bytes, path: path)
+            if exists { try advanceModificationTime(fd, past: existing, path: path) }
             if fsync(fd) != 0 { throw failure("cannot sync \(path)", errno: errno) }
         }
         guard unsafe renameat(directoryFD, temporary, directoryFD, name) == 0 else {
@@ -100,6 +102,23 @@ enum ExportFile {
         // The rename is durable only once the directory is synced (fsync(2), NOTES).
         if fsync(directoryFD) != 0 { throw failure("cannot sync the directory \(directory)", errno: errno) }
         return result
+    }
+
+    /// Gives the new file a modification time in a later second than the old one's.
+    ///
+    /// Dovecot's passwd-file driver re-reads its file only when the whole-second
+    /// mtime or the size changed (src/auth/db-passwd-file.c, passwd_file_sync), not
+    /// the inode; a new hash of the same length written within the same second
+    /// would go unnoticed. So when the clock has not passed the old file's second,
+    /// the new file is dated one second after it (futimens(2)).
+    private static func advanceModificationTime(_ fd: Int32, past old: stat, path: String) throws(WachterError) {
+        var now = timespec()
+        unsafe _ = clock_gettime(CLOCK_REALTIME, &now)
+        guard now.tv_sec <= old.st_mtim.tv_sec else { return }
+        let later = timespec(tv_sec: old.st_mtim.tv_sec + 1, tv_nsec: 0)
+        let times = [now, later]
+        let status = unsafe times.withUnsafeBufferPointer { unsafe futimens(fd, $0.baseAddress) }
+        if status != 0 { throw failure("cannot set the modification time of \(path)", errno: errno) }
     }
 
     /// A user id from a user name or a number (getpwnam_r(3)).
