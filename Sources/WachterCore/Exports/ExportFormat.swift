@@ -128,24 +128,59 @@ public enum ExportLine {
     ///   when a field would break the line; the message names the account but
     ///   never shows the hash.
     public static func line(_ format: ExportFormat, _ entry: ExportEntry) throws(WachterError) -> String {
-        let name = try checkedName(entry)
+        var domains: [String: String] = [:]
+        return try line(format, entry, domains: &domains)
+    }
+
+    /// One line, remembering the domains already checked in `domains` (raw to canonical),
+    /// so that an export of many mailboxes checks each domain once.
+    static func line(_ format: ExportFormat, _ entry: ExportEntry, domains: inout [String: String]) throws(WachterError) -> String {
+        var out: [UInt8] = []
+        try append(format, entry, to: &out, domains: &domains)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one line of `format` for `entry`, without the newline, to `out`;
+    /// on a refusal `out` may hold part of the line, and the caller writes nothing.
+    static func append(
+        _ format: ExportFormat, _ entry: ExportEntry, to out: inout [UInt8], domains: inout [String: String]
+    ) throws(WachterError) {
+        let name = try checkedName(entry, domains: &domains)
         let method = try checkedHash(entry)
-        let hash = entry.locked ? lockPrefix + entry.hash : entry.hash
         let fields = entry.fields
-        let uid = fields.uid.map(String.init) ?? ""
-        let gid = fields.gid.map(String.init) ?? ""
         let home = try checkedPath(fields.home, what: "home", of: name)
+        func add(_ text: String) { out.append(contentsOf: text.utf8) }
+        func colon() { out.append(UInt8(ascii: ":")) }
+        func addID(_ id: Int?) { if let id { add(String(id)) } }
+        func addHash() {
+            if entry.locked { add(lockPrefix) }
+            add(entry.hash)
+        }
         switch format {
         case .dovecot:
-            // A locked hash starts with '!', which no specific scheme parses;
-            // {CRYPT} hands it to crypt(3), which fails, so nothing matches.
-            let scheme = entry.locked ? "CRYPT" : dovecotScheme(for: method)
             var extra: [String] = []
             if let mail = fields.mail { extra.append("userdb_mail=" + (try checkedExtra(mail, what: "mail location", of: name))) }
             for field in fields.extra { extra.append(try checkedExtra(field, what: "extra field", of: name)) }
+            // A locked hash starts with '!', which no specific scheme parses;
+            // {CRYPT} hands it to crypt(3), which fails, so nothing matches.
+            add(name)
+            add(":{")
+            add(entry.locked ? "CRYPT" : dovecotScheme(for: method))
+            add("}")
+            addHash()
+            colon()
+            addID(fields.uid)
+            colon()
+            addID(fields.gid)
+            add("::")
+            add(home)
+            add("::")
             // passwd-file joins everything after the seventh ':' back into the
             // extra fields, so a ':' in them (maildir:~/Maildir) is safe.
-            return "\(name):{\(scheme)}\(hash):\(uid):\(gid)::\(home)::\(extra.joined(separator: " "))"
+            for (index, field) in extra.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: " ")) }
+                add(field)
+            }
         case .pureFTPd:
             guard let uid = fields.uid, let gid = fields.gid, uid > 0, gid > 0, !home.isEmpty else {
                 throw WachterError(
@@ -155,7 +190,16 @@ public enum ExportLine {
             // user:pass:uid:gid:gecos:home, then upload and download bandwidth and
             // ratios, connections, files and size quotas, four IP lists and the
             // time restriction: 18 fields, as pure-pw writes them.
-            return "\(name):\(hash):\(uid):\(gid)::\(home)" + String(repeating: ":", count: 12)
+            add(name)
+            colon()
+            addHash()
+            colon()
+            addID(uid)
+            colon()
+            addID(gid)
+            add("::")
+            add(home)
+            add("::::::::::::")
         case .proftpd:
             guard fields.uid != nil, fields.gid != nil, !home.isEmpty else {
                 throw WachterError(
@@ -163,9 +207,21 @@ public enum ExportLine {
                     "ProFTPD needs a uid, a gid and a home for \(Names.quote(name)); set them in the export configuration")
             }
             let shell = try checkedPath(fields.shell, what: "shell", of: name)
-            return "\(name):\(hash):\(uid):\(gid)::\(home):\(shell)"
+            add(name)
+            colon()
+            addHash()
+            colon()
+            addID(fields.uid)
+            colon()
+            addID(fields.gid)
+            add("::")
+            add(home)
+            colon()
+            add(shell)
         case .shadow:
-            return "\(name):\(hash)"
+            add(name)
+            colon()
+            addHash()
         }
     }
 
@@ -176,10 +232,19 @@ public enum ExportLine {
             || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 
-    private static func checkedName(_ entry: ExportEntry) throws(WachterError) -> String {
+    private static func checkedName(_ entry: ExportEntry, domains: inout [String: String]) throws(WachterError) -> String {
         let canonical: String
         do {
-            canonical = try Names.account(entry.name, kind: entry.kind)
+            if entry.kind == .mailbox {
+                canonical = try Names.mailbox(entry.name) { part throws(WachterError) in
+                    if let known = domains[part] { return known }
+                    let checked = try Names.domain(part)
+                    domains[part] = checked
+                    return checked
+                }
+            } else {
+                canonical = try Names.account(entry.name, kind: entry.kind)
+            }
         } catch {
             throw WachterError(
                 .invalidName,
@@ -210,11 +275,28 @@ public enum ExportLine {
         guard value.hasPrefix("/") else {
             throw WachterError(.invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must be an absolute path")
         }
-        if value.split(separator: "/").contains("..") {
+        if hasParentSegment(value) {
             throw WachterError(.invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must not contain '..'")
         }
         try refuseSeparators(value, allowColon: false, what: what, of: name)
         return value
+    }
+
+    /// Whether a path has a `..` component.
+    static func hasParentSegment(_ path: String) -> Bool {
+        var length = 0
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if length == 2 && dots == 2 { return true }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return length == 2 && dots == 2
     }
 
     private static func checkedExtra(_ value: String, what: String, of name: String) throws(WachterError) -> String {
@@ -224,6 +306,8 @@ public enum ExportLine {
     }
 
     private static func refuseSeparators(_ value: String, allowColon: Bool, what: String, of name: String) throws(WachterError) {
+        // Printable ASCII (and ':' where allowed) is safe; Unicode properties only for the rest.
+        if value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && (allowColon || $0 != 0x3A) }) { return }
         for scalar in value.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.isWhitespace || (!allowColon && scalar == ":") {
                 throw WachterError(

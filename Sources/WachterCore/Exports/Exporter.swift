@@ -43,17 +43,18 @@ extension CredentialService {
             mode: target.mode)
         let customers = target.customers.map(Set.init)
         let counts = try ExportFile.replace(path: target.path, ownership: ownership) { () throws -> (bytes: [UInt8], result: (Int, Int)) in
-            let accounts = try store.read { try $0.accounts(kind: target.kind, customerID: nil) }
+            let accounts = try store.read { try $0.exportRecords(kind: target.kind) }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(accounts.count * 160)
             var written = 0
             var locked = 0
+            var domains: [String: String] = [:]
             for account in accounts {
                 if let customers, !customers.contains(account.customerID) { continue }
                 let entry = ExportEntry(
-                    name: account.name, kind: account.kind, hash: account.hash, locked: account.locked,
+                    name: account.name, kind: target.kind, hash: account.hash, locked: account.locked,
                     fields: try configuration.fields(name: account.name, customerID: account.customerID))
-                bytes.append(contentsOf: try ExportLine.line(target.format, entry).utf8)
+                try ExportLine.append(target.format, entry, to: &bytes, domains: &domains)
                 bytes.append(UInt8(ascii: "\n"))
                 written += 1
                 if account.locked { locked += 1 }

@@ -33,6 +33,8 @@ public protocol StoreReading {
     func account(named name: String) throws -> Account?
     /// Accounts, by name, optionally of one kind or one customer.
     func accounts(kind: AccountKind?, customerID: String?) throws -> [Account]
+    /// What an export needs of every account of one kind, by name (see ``ExportRecord``).
+    func exportRecords(kind: AccountKind) throws -> [ExportRecord]
     /// The most recent earlier hashes of an account, newest first.
     func passwordHistory(account: String, limit: Int) throws -> [String]
     /// Login events, newest first.
