@@ -1,3 +1,4 @@
+internal import Foundation
 internal import GRDB
 
 extension SQLiteAccess {
@@ -9,8 +10,25 @@ extension SQLiteAccess {
             arguments: [kind.rawValue])
         var records: [ExportRecord] = []
         while let row = try rows.next() {
-            records.append(ExportRecord(name: row[0], customerID: row[1], hash: row[2], locked: row[3]))
+            records.append(
+                ExportRecord(name: Self.text(row[0]), customerID: Self.text(row[1]), hash: Self.text(row[2]), locked: row[3]))
         }
         return records
+    }
+
+    /// A text column as it is stored, whatever its storage class.
+    ///
+    /// Decoding a statement row's column straight to `String` goes through
+    /// sqlite3_column_text and stops at a NUL, so a name stored as the blob
+    /// `bob\0x` (by an edit behind wachter's back) would come out as `bob`. Every
+    /// byte is kept instead, and the export's checks refuse the record.
+    private static func text(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .string(let string): string
+        case .blob(let data): String(decoding: data, as: UTF8.self)
+        case .int64(let number): String(number)
+        case .double(let number): String(number)
+        case .null: ""
+        }
     }
 }
