@@ -28,22 +28,68 @@ enum ExportFile {
         var mode: Int?
     }
 
+    /// The file a replacement replaces, for an exporter that patches it instead of
+    /// writing every line anew.
+    struct Previous {
+        /// The file's identity (``identity(of:)``) when the directory lock was taken.
+        let identity: String
+        fileprivate let directoryFD: Int32
+        fileprivate let name: String
+
+        /// The file's bytes; fails unless it is still the file ``identity`` describes.
+        func read() throws(WachterError) -> [UInt8] {
+            let fd = unsafe openat(directoryFD, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw failure("cannot open \(name) to update it", errno: errno) }
+            defer { close(fd) }
+            var status = stat()
+            guard unsafe fstat(fd, &status) == 0, ExportFile.identity(of: status) == identity else {
+                throw failure("\(name) changed while it was being updated")
+            }
+            let size = Int(status.st_size)
+            var bytes = [UInt8](repeating: 0, count: size)
+            var offset = 0
+            while offset < size {
+                let count = unsafe bytes.withUnsafeMutableBytes { buffer in
+                    unsafe Glibc.read(fd, buffer.baseAddress! + offset, size - offset)
+                }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("cannot read \(name)", errno: errno)
+                }
+                if count == 0 { throw failure("\(name) became shorter while it was read") }
+                offset += count
+            }
+            return bytes
+        }
+    }
+
+    /// A file's device, inode, size and modification time to the nanosecond: a
+    /// file that another program rewrote or edited has another identity.
+    static func identity(of status: stat) -> String {
+        "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+    }
+
     /// The prefix of temporary files next to a target named `name`.
     static func temporaryPrefix(for name: String) -> String { ".\(name).wachter-" }
 
-    /// Replaces `path` with the bytes `contents` returns, atomically.
+    /// Replaces `path` with the bytes `contents` writes, atomically.
     ///
     /// - Parameters:
     ///   - path: The file to replace; its directory must exist.
     ///   - ownership: The owner, group and mode; a nil field keeps the existing
     ///     file's, or for a new file takes the process's user and group and 0600.
-    ///   - contents: Makes the file's bytes; called while the directory lock is held.
-    /// - Returns: What `contents` returned besides the bytes.
+    ///   - contents: Writes the file's bytes, in chunks, through the function it is
+    ///     given; called while the directory lock is held, with the file it
+    ///     replaces, if any. If it throws, the old file stays and the temporary
+    ///     file is removed.
+    /// - Returns: What `contents` returned, and the new file's identity.
     /// - Throws: ``WachterError/Code/exportFailure``, or what `contents` throws;
     ///   the existing file is then unchanged.
+    @discardableResult
     static func replace<T>(
-        path: String, ownership: Ownership, contents: () throws -> (bytes: [UInt8], result: T)
-    ) throws -> T {
+        path: String, ownership: Ownership,
+        contents: (_ previous: Previous?, _ write: ([UInt8]) throws(WachterError) -> Void) throws -> T
+    ) throws -> (result: T, identity: String) {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
         let directory = url.deletingLastPathComponent().path
@@ -76,8 +122,6 @@ enum ExportFile {
         // Other users never get a bit, whatever the old file had.
         let mode = mode_t((ownership.mode ?? (exists ? Int(existing.st_mode & 0o7777) : 0o600)) & 0o7770)
 
-        let (bytes, result) = try contents()
-
         let temporary = temporaryPrefix(for: name) + randomSuffix()
         let fd = unsafe openat(directoryFD, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure("cannot create a temporary file in \(directory)", errno: errno) }
@@ -85,15 +129,21 @@ enum ExportFile {
         defer {
             if !renamed { unsafe _ = unlinkat(directoryFD, temporary, 0) }
         }
+        let result: T
+        let newIdentity: String
         do {
             defer { close(fd) }
             if fchown(fd, uid, gid) != 0 {
                 throw failure("cannot give \(path) owner \(uid) and group \(gid)", errno: errno)
             }
             if fchmod(fd, mode) != 0 { throw failure("cannot set the mode of \(path)", errno: errno) }
-            try writeAll(fd, bytes, path: path)
+            let previous = exists ? Previous(identity: identity(of: existing), directoryFD: directoryFD, name: name) : nil
+            result = try contents(previous) { bytes throws(WachterError) in try writeAll(fd, bytes, path: path) }
             if exists { try advanceModificationTime(fd, past: existing, path: path) }
             if fsync(fd) != 0 { throw failure("cannot sync \(path)", errno: errno) }
+            var written = stat()
+            guard unsafe fstat(fd, &written) == 0 else { throw failure("cannot inspect the new \(path)", errno: errno) }
+            newIdentity = identity(of: written)
         }
         guard unsafe renameat(directoryFD, temporary, directoryFD, name) == 0 else {
             throw failure("cannot rename the new \(path) into place", errno: errno)
@@ -101,7 +151,7 @@ enum ExportFile {
         renamed = true
         // The rename is durable only once the directory is synced (fsync(2), NOTES).
         if fsync(directoryFD) != 0 { throw failure("cannot sync the directory \(directory)", errno: errno) }
-        return result
+        return (result, newIdentity)
     }
 
     /// Gives the new file a modification time in a later second than the old one's.

@@ -227,8 +227,11 @@ public enum ExportLine {
 
     /// Whether a byte may appear in a crypt(3) hash string in an export:
     /// crypt's base-64 alphabet, `$`, and the `=` and `,` of parameters such as `rounds=5000`.
-    static func isHashByte(_ byte: UInt8) -> Bool {
-        HashMethod.isCryptBase64(byte) || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "=")
+    static func isHashByte(_ byte: UInt8) -> Bool { hashBytes[Int(byte)] }
+
+    private static let hashBytes: [Bool] = (0...255).map { value in
+        let byte = UInt8(value)
+        return HashMethod.isCryptBase64(byte) || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "=")
             || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 

@@ -31,3 +31,33 @@ extension StoreReading {
         }
     }
 }
+
+/// What an export file was when Wachter last wrote it: its identity (device,
+/// inode, size, modification time) and a digest of the settings it was written
+/// with. While both still hold, a re-export after a change can patch the lines of
+/// the changed accounts; otherwise it writes the whole file.
+public struct ExportStamp: Sendable, Equatable {
+    /// The export file.
+    public var path: String
+    /// The file's identity after it was written.
+    public var identity: String
+    /// A SHA-256 of the format, kind, customers and templates it was written with.
+    public var settings: String
+
+    /// Creates a stamp.
+    public init(path: String, identity: String, settings: String) {
+        self.path = path
+        self.identity = identity
+        self.settings = settings
+    }
+}
+
+extension StoreReading {
+    /// No stamps: a store without them always has whole files written.
+    public func exportStamp(path: String) throws -> ExportStamp? { nil }
+}
+
+extension StoreWriting {
+    /// No stamps: nothing is recorded.
+    public func setExportStamp(_ stamp: ExportStamp) throws {}
+}

@@ -1,3 +1,4 @@
+internal import Crypto
 internal import Foundation
 internal import Logging
 
@@ -25,51 +26,55 @@ extension CredentialService {
     /// are no longer in the store. The store is read while the target's directory
     /// is locked, so of two exporters the later one writes the newer state.
     ///
+    /// With `changed`, only those accounts' lines are made anew and the others
+    /// are copied from the existing file, provided it is still exactly the file
+    /// Wachter wrote with the same settings (its ``ExportStamp``); otherwise, and
+    /// for more than ``patchLimit`` accounts, the whole file is written. Either way
+    /// the file is replaced whole and atomically.
+    ///
     /// - Parameters:
     ///   - target: The file, its format, kind, customers, owner, group and mode.
     ///   - configuration: The userdb templates.
     ///   - reload: Whether to run the target's reload command afterwards.
     ///   - trigger: What caused the export, for the audit trail (`export` or a change's action).
+    ///   - changed: The accounts that changed, if only they need new lines.
     /// - Returns: What was written, and the reload's outcome.
     /// - Throws: ``WachterError`` when a record cannot be exported (then nothing is
     ///   written and the old file stays), or the file cannot be replaced. A failed
     ///   reload does not throw; it is in the result.
     public func export(
-        _ target: ExportConfiguration.Target, configuration: ExportConfiguration, reload: Bool = false, trigger: String = "export"
+        _ target: ExportConfiguration.Target, configuration: ExportConfiguration, reload: Bool = false, trigger: String = "export",
+        changed: Set<String>? = nil
     ) throws -> ExportResult {
         let ownership = ExportFile.Ownership(
             uid: try target.owner.map { name throws(WachterError) in try ExportFile.userID(name) },
             gid: try target.group.map { name throws(WachterError) in try ExportFile.groupID(name) },
             mode: target.mode)
-        let customers = target.customers.map(Set.init)
-        let counts = try ExportFile.replace(path: target.path, ownership: ownership) { () throws -> (bytes: [UInt8], result: (Int, Int)) in
-            let accounts = try store.read { try $0.exportRecords(kind: target.kind) }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(accounts.count * 160)
-            var written = 0
-            var locked = 0
-            var domains: [String: String] = [:]
-            for account in accounts {
-                if let customers, !customers.contains(account.customerID) { continue }
-                let entry = ExportEntry(
-                    name: account.name, kind: target.kind, hash: account.hash, locked: account.locked,
-                    fields: try configuration.fields(name: account.name, customerID: account.customerID))
-                try ExportLine.append(target.format, entry, to: &bytes, domains: &domains)
-                bytes.append(UInt8(ascii: "\n"))
-                written += 1
-                if account.locked { locked += 1 }
+        let settings = ExportWriter.settingsDigest(target, configuration)
+        let writer = ExportWriter(target: target, configuration: configuration)
+        let (counts, identity) = try ExportFile.replace(path: target.path, ownership: ownership) { previous, write throws -> ExportWriter.Counts in
+            if let changed, changed.count <= Self.patchLimit, let previous,
+                let stamp = try store.read({ try $0.exportStamp(path: target.path) }),
+                stamp.identity == previous.identity, stamp.settings == settings
+            {
+                let records = try store.read { reader in
+                    try changed.map { name in (name, try reader.account(named: name)) }
+                }
+                return try writer.patch(try previous.read(), changed: records, write: write)
             }
-            return (bytes, (written, locked))
+            return try writer.write(try store.read { try $0.exportRecords(kind: target.kind) }, write: write)
         }
         _ = try store.write { writer in
+            try writer.setExportStamp(ExportStamp(path: target.path, identity: identity, settings: settings))
             try AuditChain.append(
                 to: writer, time: clock.now(), actor: actor, action: "export", target: target.path,
-                detail: "format=\(target.format.rawValue) kind=\(target.kind.rawValue) accounts=\(counts.0) locked=\(counts.1) trigger=\(trigger)")
+                detail: "format=\(target.format.rawValue) kind=\(target.kind.rawValue) accounts=\(counts.written) locked=\(counts.locked) trigger=\(trigger)\(counts.patched ? " patched" : "")")
         }
         logger.info(
-            "exported", metadata: ["path": "\(target.path)", "format": "\(target.format.rawValue)", "accounts": "\(counts.0)"])
+            "exported",
+            metadata: ["path": "\(target.path)", "format": "\(target.format.rawValue)", "accounts": "\(counts.written)", "patched": "\(counts.patched)"])
         var result = ExportResult(
-            format: target.format, path: target.path, kind: target.kind, accounts: counts.0, locked: counts.1)
+            format: target.format, path: target.path, kind: target.kind, accounts: counts.written, locked: counts.locked)
         if reload, let command = target.reload {
             let outcome = ReloadCommand.run(command)
             result.reload = outcome
@@ -82,6 +87,138 @@ extension CredentialService {
             }
         }
         return result
+    }
+
+    /// The most changed accounts a re-export patches; more, and the whole file is written.
+    public static let patchLimit = 64
+}
+
+/// Makes the lines of one target, for a whole file or a patched one.
+struct ExportWriter {
+    /// How many accounts a file holds, how many are locked, and whether it was patched.
+    struct Counts {
+        var written = 0
+        var locked = 0
+        var patched = false
+    }
+
+    /// Bumped whenever a line's form changes, so that files written by an older
+    /// Wachter are written whole rather than patched.
+    static let formatVersion = 1
+    /// Lines go out in chunks of about a megabyte: memory stays small whatever the number of accounts.
+    static let chunk = 1 << 20
+
+    let target: ExportConfiguration.Target
+    let configuration: ExportConfiguration
+
+    /// A digest of everything besides the store that decides a file's lines.
+    static func settingsDigest(_ target: ExportConfiguration.Target, _ configuration: ExportConfiguration) -> String {
+        var text = "v\(formatVersion)|\(target.format.rawValue)|\(target.kind.rawValue)|\((target.customers ?? ["*"]).sorted())"
+        text += "|\(configuration.defaults)"
+        for (key, template) in configuration.customers.sorted(by: { $0.key < $1.key }) { text += "|c:\(key)=\(template)" }
+        for (key, template) in configuration.domains.sorted(by: { $0.key < $1.key }) { text += "|d:\(key)=\(template)" }
+        return SHA256.hash(data: Array(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The line of one record, checked, with its newline.
+    private func line(_ record: ExportRecord, domains: inout [String: String]) throws(WachterError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try append(record, to: &bytes, domains: &domains)
+        return bytes
+    }
+
+    private func append(_ record: ExportRecord, to bytes: inout [UInt8], domains: inout [String: String]) throws(WachterError) {
+        // shadow lines have no userdb fields; the templates are not even expanded.
+        let fields = target.format == .shadow ? UserFields() : try configuration.fields(name: record.name, customerID: record.customerID)
+        let entry = ExportEntry(name: record.name, kind: target.kind, hash: record.hash, locked: record.locked, fields: fields)
+        try ExportLine.append(target.format, entry, to: &bytes, domains: &domains)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    private func includes(_ customerID: String) -> Bool {
+        target.customers.map { $0.contains(customerID) } ?? true
+    }
+
+    /// Writes every record's line.
+    func write(_ records: [ExportRecord], write: ([UInt8]) throws(WachterError) -> Void) throws(WachterError) -> Counts {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.chunk + 4096)
+        var counts = Counts()
+        var domains: [String: String] = [:]
+        for record in records where includes(record.customerID) {
+            try append(record, to: &bytes, domains: &domains)
+            counts.written += 1
+            if record.locked { counts.locked += 1 }
+            if bytes.count >= Self.chunk {
+                try write(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        try write(bytes)
+        return counts
+    }
+
+    /// Copies the previous file's lines, with the changed accounts' lines made anew,
+    /// added in name order (the store's order, bytewise) or left out when removed.
+    func patch(
+        _ previous: [UInt8], changed: [(name: String, account: Account?)], write: ([UInt8]) throws(WachterError) -> Void
+    ) throws(WachterError) -> Counts {
+        var domains: [String: String] = [:]
+        var fresh: [(name: [UInt8], line: [UInt8], locked: Bool)] = []
+        for (_, account) in changed {
+            guard let account, account.kind == target.kind, includes(account.customerID) else { continue }
+            let record = ExportRecord(name: account.name, customerID: account.customerID, hash: account.hash, locked: account.locked)
+            fresh.append((Array(account.name.utf8), try line(record, domains: &domains), account.locked))
+        }
+        fresh.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        let replaced = changed.map { Array($0.name.utf8) }
+        var counts = Counts(patched: true)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.chunk + 4096)
+        var next = 0
+        func emitFresh() {
+            bytes.append(contentsOf: fresh[next].line)
+            counts.written += 1
+            if fresh[next].locked { counts.locked += 1 }
+            next += 1
+        }
+        var start = 0
+        while start < previous.count {
+            let end = previous[start...].firstIndex(of: UInt8(ascii: "\n")) ?? previous.count
+            let colon = previous[start..<end].firstIndex(of: UInt8(ascii: ":")) ?? end
+            let name = previous[start..<colon]
+            while next < fresh.count, fresh[next].name.lexicographicallyPrecedes(name) { emitFresh() }
+            if replaced.contains(where: { $0.elementsEqual(name) }) {
+                if next < fresh.count, fresh[next].name.elementsEqual(name) { emitFresh() }
+            } else {
+                bytes.append(contentsOf: previous[start..<min(end + 1, previous.count)])
+                if end == previous.count { bytes.append(UInt8(ascii: "\n")) }
+                counts.written += 1
+                if Self.isLocked(previous[colon..<end]) { counts.locked += 1 }
+            }
+            if bytes.count >= Self.chunk {
+                try write(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
+            start = end + 1
+        }
+        while next < fresh.count { emitFresh() }
+        try write(bytes)
+        return counts
+    }
+
+    /// Whether the rest of a line after the name (`:password:...`) holds a locked hash.
+    private static func isLocked(_ rest: ArraySlice<UInt8>) -> Bool {
+        var index = rest.index(after: rest.startIndex)
+        guard index < rest.endIndex else { return false }
+        if rest[index] == UInt8(ascii: "{") {
+            guard let close = rest[index...].firstIndex(of: UInt8(ascii: "}")) else { return false }
+            index = rest.index(after: close)
+        }
+        return index < rest.endIndex && rest[index] == UInt8(ascii: "!")
     }
 }
 
@@ -136,7 +273,8 @@ public struct ReExporter: ChangeObserver {
         var outcomes: [ReExportOutcome] = []
         for target in configuration.targets where change.kinds.contains(target.kind) {
             do {
-                let result = try service.export(target, configuration: configuration, reload: true, trigger: change.action)
+                let result = try service.export(
+                    target, configuration: configuration, reload: true, trigger: change.action, changed: Set(change.accounts))
                 outcomes.append(ReExportOutcome(target: target, result: result))
             } catch let error as WachterError {
                 outcomes.append(ReExportOutcome(target: target, error: error))

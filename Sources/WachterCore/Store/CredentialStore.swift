@@ -35,6 +35,8 @@ public protocol StoreReading {
     func accounts(kind: AccountKind?, customerID: String?) throws -> [Account]
     /// What an export needs of every account of one kind, by name (see ``ExportRecord``).
     func exportRecords(kind: AccountKind) throws -> [ExportRecord]
+    /// What an export file was when it was last written (see ``ExportStamp``).
+    func exportStamp(path: String) throws -> ExportStamp?
     /// The most recent earlier hashes of an account, newest first.
     func passwordHistory(account: String, limit: Int) throws -> [String]
     /// Login events, newest first.
@@ -63,4 +65,6 @@ public protocol StoreWriting: StoreReading {
     func insert(_ event: LoginEvent) throws
     /// Appends an entry to the audit trail.
     func append(_ entry: AuditEntry) throws
+    /// Records what an export file is after writing it.
+    func setExportStamp(_ stamp: ExportStamp) throws
 }

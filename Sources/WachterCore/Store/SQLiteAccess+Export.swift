@@ -16,6 +16,18 @@ extension SQLiteAccess {
         return records
     }
 
+    func exportStamp(path: String) throws -> ExportStamp? {
+        try Row.fetchOne(db, sql: "SELECT identity, settings FROM export_stamp WHERE path = ?", arguments: [path]).map {
+            ExportStamp(path: path, identity: $0["identity"], settings: $0["settings"])
+        }
+    }
+
+    func setExportStamp(_ stamp: ExportStamp) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO export_stamp (path, identity, settings) VALUES (?, ?, ?)",
+            arguments: [stamp.path, stamp.identity, stamp.settings])
+    }
+
     /// A text column as it is stored, whatever its storage class.
     ///
     /// Decoding a statement row's column straight to `String` goes through

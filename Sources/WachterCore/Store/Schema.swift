@@ -57,6 +57,17 @@ enum Schema {
                 );
                 """)
         }
+        // What each export file was when Wachter last wrote it, so that a re-export
+        // after one change can patch the file instead of writing every line anew.
+        migrator.registerMigration("v2-export-stamps") { db in
+            try db.execute(sql: """
+                CREATE TABLE export_stamp (
+                    path TEXT PRIMARY KEY NOT NULL,
+                    identity TEXT NOT NULL,
+                    settings TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

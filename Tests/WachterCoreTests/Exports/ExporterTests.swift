@@ -111,6 +111,67 @@ struct ExporterTests {
         #expect(try service.auditTrail().map(\.action).suffix(3) == ["account.add", "export", "export.reload-failed"])
     }
 
+    @Test func aReExportPatchesOnlyTheChangedLinesAndMatchesAFullExport() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let service = try makeService(directory: directory)
+        for name in ["a@acme.nl", "c@acme.nl", "e@acme.nl"] {
+            _ = try service.addAccount(name: name, kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        }
+        let patched = ExportConfiguration.Target(format: .dovecot, path: directory + "/patched")
+        let full = ExportConfiguration.Target(format: .dovecot, path: directory + "/full")
+        _ = try service.export(patched, configuration: Self.configuration)
+        func contents(_ path: String) -> String? { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
+        func change(_ changed: Set<String>) throws {
+            let result = try service.export(patched, configuration: Self.configuration, changed: changed)
+            _ = try service.export(full, configuration: Self.configuration)
+            #expect(contents(patched.path) == contents(full.path))
+            #expect(result.accounts == contents(full.path)?.split(separator: "\n").count)
+            #expect(try service.auditTrail().suffix(2).first?.detail.hasSuffix(" patched") == true)
+        }
+        try service.lock(account: "c@acme.nl")
+        try change(["c@acme.nl"])
+        _ = try service.addAccount(name: "b@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.addAccount(name: "z@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        try change(["b@acme.nl", "z@acme.nl"])
+        try service.removeAccount(named: "a@acme.nl")
+        try change(["a@acme.nl"])
+        _ = try service.addAccount(name: "sshuser", kind: .ssh, customerID: "acme", password: .given(Self.password))
+        try change(["sshuser"])
+        #expect(contents(patched.path)?.contains("c@acme.nl:{CRYPT}!") == true)
+    }
+
+    @Test func aFileEditedBehindWachtersBackIsWrittenWholeNotPatched() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let service = try makeService(directory: directory)
+        _ = try service.addAccount(name: "a@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        let target = ExportConfiguration.Target(format: .dovecot, path: directory + "/users")
+        _ = try service.export(target, configuration: Self.configuration)
+        let handle = try #require(FileHandle(forWritingAtPath: target.path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("intruder@acme.nl:{PLAIN}x::::::\n".utf8))
+        try handle.close()
+        try service.lock(account: "a@acme.nl")
+        _ = try service.export(target, configuration: Self.configuration, changed: ["a@acme.nl"])
+        let text = String(decoding: try #require(FileManager.default.contents(atPath: target.path)), as: UTF8.self)
+        #expect(!text.contains("intruder"))
+        #expect(try service.auditTrail().last?.detail.hasSuffix(" patched") == false)
+    }
+
+    @Test func otherSettingsMeanAWholeFile() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let service = try makeService(directory: directory)
+        _ = try service.addAccount(name: "a@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        let target = ExportConfiguration.Target(format: .dovecot, path: directory + "/users")
+        _ = try service.export(target, configuration: Self.configuration)
+        let moved = ExportConfiguration(defaults: .init(uid: 6000, gid: 6000, home: "/srv/%d/%n"))
+        _ = try service.export(target, configuration: moved, changed: [])
+        let text = String(decoding: try #require(FileManager.default.contents(atPath: target.path)), as: UTF8.self)
+        #expect(text.contains(":6000:6000::/srv/acme.nl/a::"))
+    }
+
     @Test func aBrokenConfigurationIsReportedNotThrown() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
