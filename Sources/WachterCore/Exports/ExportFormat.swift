@@ -158,9 +158,8 @@ public enum ExportLine {
         }
         switch format {
         case .dovecot:
-            var extra: [String] = []
-            if let mail = fields.mail { extra.append("userdb_mail=" + (try checkedExtra(mail, what: "mail location", of: name))) }
-            for field in fields.extra { extra.append(try checkedExtra(field, what: "extra field", of: name)) }
+            if let mail = fields.mail { _ = try checkedExtra(mail, what: "mail location", of: name) }
+            for field in fields.extra { _ = try checkedExtra(field, what: "extra field", of: name) }
             // A locked hash starts with '!', which no specific scheme parses;
             // {CRYPT} hands it to crypt(3), which fails, so nothing matches.
             add(name)
@@ -177,9 +176,16 @@ public enum ExportLine {
             add("::")
             // passwd-file joins everything after the seventh ':' back into the
             // extra fields, so a ':' in them (maildir:~/Maildir) is safe.
-            for (index, field) in extra.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: " ")) }
+            var separator = false
+            if let mail = fields.mail {
+                add("userdb_mail=")
+                add(mail)
+                separator = true
+            }
+            for field in fields.extra {
+                if separator { out.append(UInt8(ascii: " ")) }
                 add(field)
+                separator = true
             }
         case .pureFTPd:
             guard let uid = fields.uid, let gid = fields.gid, uid > 0, gid > 0, !home.isEmpty else {
