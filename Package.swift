@@ -54,7 +54,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WachterCoreTests",
-            dependencies: ["WachterCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "WachterCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

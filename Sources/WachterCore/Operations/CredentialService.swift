@@ -47,6 +47,13 @@ public struct VerifyOutcome: Sendable, Equatable {
     public var matched: Bool
     /// A reason for people, never the password.
     public var reason: String?
+
+    /// Creates an outcome.
+    public init(result: LoginResult, matched: Bool, reason: String? = nil) {
+        self.result = result
+        self.matched = matched
+        self.reason = reason
+    }
 }
 
 /// The operations of Wachter: every command of the command line, the hooks and
@@ -142,6 +149,7 @@ public struct CredentialService: Sendable {
     ///   - password: A given password, checked by the rules, or ``PasswordSource/generate``.
     /// - Returns: The account, and the generated password when one was made.
     /// - Throws: ``WachterError`` for a bad name, an unknown customer, a taken name or a refused password.
+    @discardableResult
     public func addAccount(
         name: String, kind: AccountKind, customerID: String, password: PasswordSource
     ) throws -> (account: Account, generated: Secret?) {

@@ -80,8 +80,7 @@ public final class SQLiteStore: CredentialStore {
     }
 
     static func mapped(_ error: any Error, _ context: String) -> any Error {
-        if error is WachterError { return error }
-        if let database = error as? DatabaseError {
+                if let database = error as? DatabaseError {
             if database.resultCode == .SQLITE_CONSTRAINT {
                 return WachterError(.alreadyExists, "\(context): a record with that key exists already")
             }
@@ -89,7 +88,8 @@ public final class SQLiteStore: CredentialStore {
             // description would also show the SQL statement.
             return WachterError(.storeFailure, context, cause: "SQLite error \(database.resultCode.primaryResultCode.rawValue): \(database.message ?? "unknown")")
         }
-        return WachterError(.storeFailure, context, cause: "\(type(of: error))")
+        // Anything else was thrown by the caller's closure: it passes through unchanged.
+        return error
     }
 }
 
