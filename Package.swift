@@ -52,6 +52,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "wachter-bench",
+            dependencies: ["WachterCore"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "WachterCoreTests",
             dependencies: [

@@ -315,7 +315,8 @@ public struct CredentialService: Sendable {
             try store.write { writer in
                 guard var current = try writer.account(named: canonical) else { return }
                 current.failures = 0
-                current.lastLogin = now
+                // A must-change login is refused until the change, so it is not a last login.
+                if result == .success { current.lastLogin = now }
                 if let rehash, current.hash == account.hash { current.hash = rehash }
                 try writer.update(current)
                 try writer.insert(
