@@ -105,5 +105,6 @@ audit_days = 2557
 [tls]
 # Days before a site's certificate expires that `site check` warns.
 warn_days = 21
+
 """#
 }

@@ -140,8 +140,10 @@ struct PolicyLinter {
                 let inner = line[line.index(after: line.startIndex)..<close]
                     .trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
                 section = splitKey(inner)
-                let path = section.joined(separator: ".")
-                if result[path] == nil { result[path] = index + 1 }
+                for length in 1...max(1, section.count) {
+                    let path = section.prefix(length).joined(separator: ".")
+                    if result[path] == nil { result[path] = index + 1 }
+                }
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else { continue }

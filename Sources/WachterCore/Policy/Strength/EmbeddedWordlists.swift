@@ -30004,6 +30004,7 @@ travka
 11234567
 rebon
 geekboy
+
 """#),
         ("english", #"""
 the
@@ -70006,6 +70007,7 @@ allround
 putra
 stjepan
 troughs
+
 """#),
         ("dutch", #"""
 de
@@ -78743,6 +78745,7 @@ nothomb
 erfgenamen
 workshops
 aktief
+
 """#),
         ("names-en", #"""
 james
@@ -83440,6 +83443,7 @@ annelle
 angila
 alona
 allyn
+
 """#),
         ("surnames-en", #"""
 smith
@@ -93442,6 +93446,7 @@ braunstein
 bracamonte
 bourdeau
 bonnette
+
 """#),
         ("names-nl", #"""
 jan
@@ -93610,6 +93615,7 @@ sylvia
 tineke
 truus
 yvonne
+
 """#),
         ("surnames-nl", #"""
 dejong
@@ -93730,6 +93736,7 @@ groot
 wit
 ruiter
 lange
+
 """#),
     ]
 }
