@@ -131,7 +131,11 @@ public struct StrengthEstimator: Sendable {
         backwards.run(table: table, isContext: false, reversed: true)
         if let context, context.count > 0 { backwards.run(table: context, isContext: true, reversed: true) }
         for hit in walker.hits + backwards.hits {
-            found.append(dictionaryCandidate(hit, length: n))
+            let candidate = dictionaryCandidate(hit, length: n)
+            found.append(candidate)
+            if !hit.reversed && hit.end - hit.start >= 3 {
+                addInflections(of: candidate, lowered: lowered, into: &found)
+            }
         }
         for keyboard in keyboards { matchKeyboard(keyboard, original, into: &found) }
         matchSequences(lowered, into: &found)
@@ -222,6 +226,32 @@ public struct StrengthEstimator: Sendable {
             ? .context(reversed: hit.reversed, l33t: l33t)
             : .dictionary(name: dictionaryNames[hit.dictionary], rank: hit.rank, reversed: hit.reversed, l33t: l33t)
         return Candidate(start: hit.start, end: hit.end, log10: log10, kind: kind)
+    }
+
+    /// English and Dutch endings that turn a listed word into an unlisted form
+    /// (`composts`, `fixates`, `uitdoven`, `torentjes`).
+    private static let suffixes: [[UInt32]] = [
+        "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "y", "n", "en", "e", "de", "te", "ten", "je", "jes",
+        "tje", "tjes", "heid", "lijk",
+    ].map { $0.unicodeScalars.map(\.value) }
+
+    /// Adds the word with each ending that follows it, costing the word's guesses
+    /// times the number of endings an attacker would try.
+    private func addInflections(of word: Candidate, lowered: [UInt32], into found: inout [Candidate]) {
+        let cost = log10(Double(Self.suffixes.count))
+        for suffix in Self.suffixes where word.end + suffix.count <= lowered.count {
+            var matches = true
+            for (offset, scalar) in suffix.enumerated() where lowered[word.end + offset] != scalar {
+                matches = false
+                break
+            }
+            if matches {
+                var inflected = word
+                inflected.end += suffix.count
+                inflected.log10 += cost
+                found.append(inflected)
+            }
+        }
     }
 
     private func matchKeyboard(_ keyboard: KeyboardGraph, _ original: [UInt32], into found: inout [Candidate]) {
