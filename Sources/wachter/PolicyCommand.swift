@@ -230,7 +230,8 @@ enum PolicyDescription {
 
     static func tomlValue(_ value: Any) -> String {
         switch value {
-        case let text as String: "\"\(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+        case let text as String:
+            "\"\(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
         case let list as [String]: "[" + list.map { tomlValue($0) }.joined(separator: ", ") + "]"
         case let number as Double: number == number.rounded() ? String(Int(number)) : String(number)
         default: "\(value)"

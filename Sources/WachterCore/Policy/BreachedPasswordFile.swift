@@ -77,7 +77,8 @@ public final class BreachedPasswordFile: Sendable {
                 return .failure(error)
             } catch {
                 return .failure(
-                    WachterError(.inputFailure, "cannot read the breached-password file \(path)", cause: String(describing: error)))
+                    WachterError(
+                        .inputFailure, "cannot read the breached-password file \(path)", cause: String(describing: error)))
             }
         }
         return try result.get()

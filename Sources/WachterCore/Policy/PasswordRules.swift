@@ -286,7 +286,8 @@ public struct BreachedPasswords: PasswordRule {
                     reason: text(
                         language, "The list of breached passwords cannot be read, so no password can be checked.",
                         "De lijst met gelekte wachtwoorden is onleesbaar, dus geen wachtwoord kan worden gecontroleerd."),
-                    suggestion: text(language, "Ask the operator to fix the policy.", "Vraag de beheerder het beleid te herstellen.")))
+                    suggestion: text(
+                        language, "Ask the operator to fix the policy.", "Vraag de beheerder het beleid te herstellen.")))
         }
         guard count >= minimumCount, count > 0 else { return .meets }
         return .fails(

@@ -421,7 +421,8 @@ struct PolicyLinter {
         {
             report(
                 [section] + key.split(separator: ".").map(String.init),
-                "cost \(settings.hashing.cost) is outside \(range.lowerBound)...\(range.upperBound) for \(settings.hashing.method.rawValue); use 0 for libxcrypt's default")
+                "cost \(settings.hashing.cost) is outside \(range.lowerBound)...\(range.upperBound) for \(settings.hashing.method.rawValue); use 0 for libxcrypt's default"
+            )
         }
         if settings.rotation.maxAgeDays > 0, settings.rotation.warnDays >= settings.rotation.maxAgeDays,
             let key = involved("rotation.warn_days", "rotation.max_age_days")
@@ -435,7 +436,8 @@ struct PolicyLinter {
         {
             report(
                 [section] + key.split(separator: ".").map(String.init),
-                "failures \(settings.lockout.failures) is greater than max_consecutive_failures \(settings.lockout.maxConsecutiveFailures)")
+                "failures \(settings.lockout.failures) is greater than max_consecutive_failures \(settings.lockout.maxConsecutiveFailures)"
+            )
         }
     }
 

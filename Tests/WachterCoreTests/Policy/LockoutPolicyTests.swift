@@ -13,7 +13,8 @@ struct LockoutPolicyTests {
         #expect(Self.policy.afterFailure(nine, at: Self.now) == .allow)
         let ten = LoginFailureHistory(accountFailures: Self.minutesAgo((0..<10).map(Double.init)), consecutiveFailures: 10)
         #expect(Self.policy.afterFailure(ten, at: Self.now) == .accountLocked(until: Self.now.addingTimeInterval(15 * 60)))
-        let spread = LoginFailureHistory(accountFailures: Self.minutesAgo((0..<10).map { Double($0) * 3 }), consecutiveFailures: 10)
+        let spread = LoginFailureHistory(
+            accountFailures: Self.minutesAgo((0..<10).map { Double($0) * 3 }), consecutiveFailures: 10)
         #expect(Self.policy.afterFailure(spread, at: Self.now) == .allow)
     }
 

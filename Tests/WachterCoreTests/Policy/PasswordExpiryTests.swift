@@ -35,7 +35,8 @@ struct PasswordExpiryTests {
         #expect(policy.passwordExpiry(setAt: Self.setAt, kind: "ssh") == Self.setAt.addingTimeInterval(30 * Self.day))
         #expect(policy.passwordExpiry(setAt: Self.setAt, kind: "mailbox") == Self.setAt.addingTimeInterval(365 * Self.day))
         #expect(
-            policy.expiryStatus(setAt: Self.setAt, kind: "ssh", mustChange: false, at: Self.setAt.addingTimeInterval(31 * Self.day))
+            policy.expiryStatus(
+                setAt: Self.setAt, kind: "ssh", mustChange: false, at: Self.setAt.addingTimeInterval(31 * Self.day))
                 == .expired(since: Self.setAt.addingTimeInterval(30 * Self.day)))
     }
 }

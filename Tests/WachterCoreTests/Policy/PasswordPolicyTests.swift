@@ -63,7 +63,8 @@ struct PasswordPolicyTests {
         policy.kinds["mailbox"]?.strength.breachedFile = url.path
         policy.kinds["mailbox"]?.strength.breachedMinCount = 2
         let checker = try PasswordPolicy(kind: "mailbox", policy: policy)
-        guard case .reject(let refusal) = checker.evaluate(Secret("tackled scoffing tallness floppy"), context: .none, at: Self.now)
+        guard
+            case .reject(let refusal) = checker.evaluate(Secret("tackled scoffing tallness floppy"), context: .none, at: Self.now)
         else {
             Issue.record("a breached password was accepted")
             return

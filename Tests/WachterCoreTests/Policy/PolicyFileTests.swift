@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WachterCore
 
 struct PolicyFileTests {
@@ -99,12 +100,14 @@ struct PolicyFileTests {
         #expect(d.strength.language == .nl)
         #expect(d.strength.breachedFile == "pwned.txt")
         #expect(d.strength.breachedMinCount == 3)
-        #expect(d.hashing == {
-            var h = HashingSettings()
-            h.method = .bcrypt
-            h.cost = 12
-            return h
-        }())
+        #expect(
+            d.hashing
+                == {
+                    var h = HashingSettings()
+                    h.method = .bcrypt
+                    h.cost = 12
+                    return h
+                }())
         #expect(d.rotation.maxAgeDays == 0)
         #expect(d.rotation.warnDays == 7)
         #expect(d.rotation.changeAfterReset == false)

@@ -33,7 +33,9 @@ struct StrengthEstimatorTests {
         VerdictCase(password: "Jansen12-05-1987", accept: false, why: "a Dutch surname with a date", context: []),
         VerdictCase(password: "michael1987smith", accept: false, why: "an English name, a year and a surname"),
         VerdictCase(password: "ｐａｓｓｗｏｒｄｐａｓｓｗｏｒｄ", accept: false, why: "full-width letters are NFKC-normalised first"),
-        VerdictCase(password: "ééééééééééééé\u{0065}\u{0301}", accept: false, why: "14 characters after NFKC, though 28 bytes", code: "too-short"),
+        VerdictCase(
+            password: "ééééééééééééé\u{0065}\u{0301}", accept: false, why: "14 characters after NFKC, though 28 bytes",
+            code: "too-short"),
         VerdictCase(password: "correct horse battery staple", accept: true, why: "a four-word passphrase"),
         VerdictCase(password: "tackled scoffing tallness floppy", accept: true, why: "a random four-word passphrase"),
         VerdictCase(password: "paraplu giraffe vensterbank lucifer", accept: true, why: "a Dutch four-word passphrase"),
@@ -63,7 +65,8 @@ struct StrengthEstimatorTests {
     @Test func keyboardWalksAreFoundOnQwertyAndAzerty() {
         // No dictionaries, so that listed walks such as "zxcvbnm" show as walks.
         let estimator = StrengthEstimator(dictionaries: [])
-        for (password, layout) in [("zxcvbnm", "qwerty"), ("qsdfghjklm", "azerty"), ("wxcvbn", "azerty"), ("74123698", "keypad")] {
+        for (password, layout) in [("zxcvbnm", "qwerty"), ("qsdfghjklm", "azerty"), ("wxcvbn", "azerty"), ("74123698", "keypad")]
+        {
             let layouts = estimator.estimate(password).matches.compactMap { match -> String? in
                 if case .keyboardWalk(let name, _, _) = match.kind { return name }
                 return nil

@@ -113,7 +113,8 @@ public enum StrengthIssue: String, Sendable, CaseIterable, Codable {
         case (.date, .nl), (.sequence, .nl), (.repeated, .nl):
             "Vermijd datums, jaartallen en patronen; gebruik vier of meer losse woorden."
         case (_, .en): "Use a longer password of four or more unrelated words; a password manager can make one for you."
-        case (_, .nl): "Gebruik een langer wachtwoord van vier of meer losse woorden; een wachtwoordmanager kan er een voor je maken."
+        case (_, .nl):
+            "Gebruik een langer wachtwoord van vier of meer losse woorden; een wachtwoordmanager kan er een voor je maken."
         }
     }
 }

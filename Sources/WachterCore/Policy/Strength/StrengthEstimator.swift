@@ -67,7 +67,8 @@ public struct StrengthEstimator: Sendable {
     ///   - context: Words from the account, built once per account.
     /// - Returns: The estimate.
     public func estimate(_ password: String, context: StrengthContext) -> StrengthEstimate {
-        let normalized = password.utf8.allSatisfy({ $0 < 0x80 })
+        let normalized =
+            password.utf8.allSatisfy({ $0 < 0x80 })
             ? password : password.precomposedStringWithCompatibilityMapping
         return estimate(scalars: normalized.unicodeScalars.map(\.value), context: context)
     }
@@ -222,7 +223,8 @@ public struct StrengthEstimator: Sendable {
             }
         }
         if hit.reversed { log10 += Foundation.log10(2) }
-        let kind: PatternMatch.Kind = hit.isContext
+        let kind: PatternMatch.Kind =
+            hit.isContext
             ? .context(reversed: hit.reversed, l33t: l33t)
             : .dictionary(name: dictionaryNames[hit.dictionary], rank: hit.rank, reversed: hit.reversed, l33t: l33t)
         return Candidate(start: hit.start, end: hit.end, log10: log10, kind: kind)
@@ -353,7 +355,8 @@ public struct StrengthEstimator: Sendable {
                     next += block
                 }
                 if count >= 2 && (block > 1 || count >= 3) {
-                    let blockLog10 = block == 1
+                    let blockLog10 =
+                        block == 1
                         ? 1.0
                         : analyse(Array(original[i..<(i + block)]), context: context, depth: depth + 1).log10
                     found.append(
