@@ -15,7 +15,10 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("The policy file or directory.", discussion: "Default: $WACHTER_POLICY, else /etc/wachter/.", valueName: "path"))
+        help: ArgumentHelp(
+            "The policy file.",
+            discussion: "Default: $WACHTER_POLICY, else /etc/wachter/policy.toml, else the built-in copy of policies/default.toml.",
+            valueName: "path"))
     var policy: String?
 
     @Flag(name: .long, help: "Print data as JSON instead of text.")
@@ -29,12 +32,18 @@ struct GlobalOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["WACHTER_STORE"] ?? StoreFiles.defaultPath()
     }
 
-    /// Opens the store and builds the service every command calls.
+    /// Where the policy is read from: --policy, $WACHTER_POLICY, /etc/wachter/policy.toml, or the built-in default.
+    func policyLocation() -> PolicyFile.Location { PolicyFile.locate(explicit: policy) }
+
+    /// Reads and checks the policy in effect.
+    func loadPolicy() throws -> WachterPolicy { try PolicyFile.load(policyLocation()) }
+
+    /// Opens the store and builds the service every command calls, under the policy in effect.
     func service(create: Bool = false) throws -> CredentialService {
         let logger = Self.bootstrapLogging(verbose: verbose)
+        let policy = try loadPolicy()
         let store = try SQLiteStore(path: storePath, create: create)
-        return CredentialService(
-            store: store, hasher: try PasswordHasher(), clock: Self.clock(), logger: logger)
+        return try CredentialService(store: store, policy: policy, clock: Self.clock(), logger: logger)
     }
 
     /// `WACHTER_NOW` (an ISO 8601 time) fixes the clock; it exists for tests of expiry and retention.

@@ -15,29 +15,6 @@ struct PolicyCommand: ParsableCommand {
         subcommands: [Show.self, Lint.self, CheckPassword.self])
 }
 
-/// Where to read the policy from; the lead may fold this into the shared options.
-struct PolicyLocationOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The policy file.", valueName: "path"))
-    var policy: String?
-
-    func location() -> PolicyFile.Location { PolicyFile.locate(explicit: policy) }
-
-    func load() throws -> WachterPolicy {
-        do {
-            return try PolicyFile.load(location())
-        } catch {
-            throw CLIFailure(error)
-        }
-    }
-}
-
-/// A library error shown as `Error: …` with exit status 1.
-struct CLIFailure: Error, CustomStringConvertible {
-    let error: WachterError
-    init(_ error: WachterError) { self.error = error }
-    var description: String { error.description }
-}
-
 extension PolicyCommand {
     /// `wachter policy show`.
     struct Show: ParsableCommand {
@@ -45,14 +22,11 @@ extension PolicyCommand {
             abstract: "Print the effective policy for every account kind.",
             discussion: "The output is itself a valid policy file with every key spelled out.")
 
-        @OptionGroup var options: PolicyLocationOptions
-
-        @Flag(help: "Print JSON instead of TOML.")
-        var json = false
+        @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let policy = try options.load()
-            if json {
+            let policy = try global.loadPolicy()
+            if global.json {
                 let data = try JSONSerialization.data(
                     withJSONObject: PolicyDescription.dictionary(policy), options: [.prettyPrinted, .sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
@@ -68,19 +42,14 @@ extension PolicyCommand {
             abstract: "Check a policy file and report every problem with its line and key.",
             discussion: "Exits 0 when the file is clean and 1 when it has problems.")
 
-        @OptionGroup var options: PolicyLocationOptions
+        @OptionGroup var global: GlobalOptions
 
         @Argument(help: ArgumentHelp("The file to check; the policy in use when left out.", valueName: "path"))
         var path: String?
 
         func run() throws {
-            let location: PolicyFile.Location = path.map { .file($0) } ?? options.location()
-            let source: (text: String, name: String)
-            do {
-                source = try PolicyFile.read(location)
-            } catch {
-                throw CLIFailure(error)
-            }
+            let location: PolicyFile.Location = path.map { .file($0) } ?? global.policyLocation()
+            let source = try PolicyFile.read(location)
             let diagnostics = PolicyFile.parse(source.text, file: source.name).diagnostics
             for diagnostic in diagnostics { print(diagnostic.description) }
             if !diagnostics.isEmpty {
@@ -102,7 +71,7 @@ extension PolicyCommand {
                 never printed.
                 """)
 
-        @OptionGroup var options: PolicyLocationOptions
+        @OptionGroup var global: GlobalOptions
 
         @Option(help: ArgumentHelp("An account name whose parts count as context words.", valueName: "name"))
         var account: String?
@@ -123,15 +92,10 @@ extension PolicyCommand {
         }
 
         func run() throws {
-            let policy = try options.load()
-            let checker: PasswordPolicy
-            do {
-                checker = try PasswordPolicy(kind: kind, policy: policy)
-            } catch {
-                throw CLIFailure(error)
-            }
+            let policy = try global.loadPolicy()
+            let checker = try PasswordPolicy(kind: kind, policy: policy)
             let words = StrengthContext.account(account, extra: context)
-            let now = Date()
+            let now = GlobalOptions.clock().now()
             var output: [UInt8] = []
             output.reserveCapacity(1 << 16)
             LineReader.forEachLine(of: FileHandle.standardInput) { line in

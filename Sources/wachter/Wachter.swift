@@ -37,6 +37,7 @@ struct Wachter: AsyncParsableCommand {
             VerifyCommand.self,
             LoginsCommand.self,
             AuditCommand.self,
+            PolicyCommand.self,
         ]
     )
 }

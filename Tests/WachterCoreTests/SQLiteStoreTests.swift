@@ -1,12 +1,13 @@
 import Foundation
 import Testing
-import WachterCore
+@testable import WachterCore
 
 struct SQLiteStoreTests {
     @Test func anEmptyFileGetsEveryMigration() throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/new/w.sqlite", create: true)
-        #expect(try store.appliedMigrations() == ["v1-accounts"])
+        #expect(try store.appliedMigrations() == SQLiteStore.migrationNames)
+        #expect(SQLiteStore.migrationNames.first == "v1-accounts")
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/new/w.sqlite")
         #expect(attributes[.posixPermissions] as? Int == 0o600)
         let directoryAttributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/new")
@@ -21,8 +22,21 @@ struct SQLiteStoreTests {
             try store.write { try $0.insert(Customer(id: "c1", name: "One", createdAt: Date())) }
         }
         let again = try SQLiteStore(path: path)
-        #expect(try again.appliedMigrations() == ["v1-accounts"])
+        #expect(try again.appliedMigrations() == SQLiteStore.migrationNames)
         #expect(try again.read { try $0.customers() }.map(\.id) == ["c1"])
+    }
+
+    @Test func anOlderStoreIsUpgradedAndKeepsItsData() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/w.sqlite"
+        do {
+            let old = try SQLiteStore(path: path, create: true, migrateUpTo: "v1-accounts")
+            #expect(try old.appliedMigrations() == ["v1-accounts"])
+            try old.write { try $0.insert(Customer(id: "c1", name: "One", createdAt: Date())) }
+        }
+        let upgraded = try SQLiteStore(path: path)
+        #expect(try upgraded.appliedMigrations() == SQLiteStore.migrationNames)
+        #expect(try upgraded.read { try $0.customers() }.map(\.id) == ["c1"])
     }
 
     @Test func aMissingStoreIsNotCreatedUnasked() throws {

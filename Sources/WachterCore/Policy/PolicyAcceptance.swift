@@ -7,25 +7,32 @@ public import Foundation
 public struct PolicyAcceptance: PasswordAcceptance {
     /// The policy in force.
     public let policy: WachterPolicy
-    private let checkers: [AccountKind: PasswordPolicy]
+    private let estimator: StrengthEstimator?
     private let now: @Sendable () -> Date
 
-    /// Builds the rules of every account kind, reading the files the policy names.
+    /// Checks that the files the policy names can be read; the rules themselves are
+    /// built when a password is first checked, so that commands which set no
+    /// password do not pay for loading the word lists.
     ///
     /// - Parameters:
     ///   - policy: The loaded policy.
-    ///   - estimator: The strength estimator.
+    ///   - estimator: The strength estimator; the built-in one when nil.
     ///   - now: The clock; the system clock by default.
     /// - Throws: ``WachterError/Code/notFound`` when a blocklist or breached file cannot be read.
     public init(
-        policy: WachterPolicy, estimator: StrengthEstimator = .builtIn, now: @escaping @Sendable () -> Date = { Date() }
+        policy: WachterPolicy, estimator: StrengthEstimator? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(WachterError) {
-        var checkers: [AccountKind: PasswordPolicy] = [:]
         for kind in AccountKind.allCases {
-            checkers[kind] = try PasswordPolicy(kind: kind.rawValue, policy: policy, estimator: estimator)
+            let strength = policy.settings(forKind: kind.rawValue).strength
+            for file in strength.blocklistFiles + (strength.breachedFile.isEmpty ? [] : [strength.breachedFile]) {
+                let path = policy.resolve(file)
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw WachterError(.notFound, "the policy names \(path) for \(kind.rawValue) accounts, but it cannot be read")
+                }
+            }
         }
         self.policy = policy
-        self.checkers = checkers
+        self.estimator = estimator
         self.now = now
     }
 
@@ -41,7 +48,13 @@ public struct PolicyAcceptance: PasswordAcceptance {
     public func refusal(
         for password: Secret, account: String, kind: AccountKind, customer: Customer, history: [String]
     ) -> String? {
-        guard let checker = checkers[kind] else { return nil }
+        let checker: PasswordPolicy
+        do {
+            checker = try PasswordPolicy(kind: kind.rawValue, policy: policy, estimator: estimator ?? .builtIn)
+        } catch {
+            // Fail closed: no password is set under rules that could not be read.
+            return "the policy's rules cannot be loaded: \(error.message)"
+        }
         let context = StrengthContext.account(
             account, customerName: customer.name, company: customer.company, extra: [customer.email ?? ""])
         switch checker.evaluate(password, context: context, at: now()) {

@@ -37,6 +37,9 @@ public protocol StoreReading {
     func passwordHistory(account: String, limit: Int) throws -> [String]
     /// Login events, newest first.
     func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent]
+    /// When failed attempts (any result but success) happened since `since`, for an
+    /// account or from a source address; newest first.
+    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date]
     /// The whole audit trail, oldest first.
     func auditEntries() throws -> [AuditEntry]
     /// The newest audit entry.

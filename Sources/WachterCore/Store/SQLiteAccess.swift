@@ -65,6 +65,23 @@ struct SQLiteAccess: StoreWriting {
         }
     }
 
+    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date] {
+        var clauses = ["time >= ?", "result <> 'success'"]
+        var arguments: StatementArguments = [since.timeIntervalSince1970]
+        if let account {
+            clauses.append("account = ?")
+            arguments += [account]
+        }
+        if let source {
+            clauses.append("source = ?")
+            arguments += [source]
+        }
+        return try Double.fetchAll(
+            db, sql: "SELECT time FROM login_event WHERE \(clauses.joined(separator: " AND ")) ORDER BY time DESC",
+            arguments: arguments
+        ).map(Date.init(timeIntervalSince1970:))
+    }
+
     func auditEntries() throws -> [AuditEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY sequence").map(Self.audit)
     }

@@ -22,7 +22,15 @@ public final class SQLiteStore: CredentialStore {
     ///   - create: Whether to create a missing file (and its directory, 0700).
     /// - Throws: ``WachterError`` with ``WachterError/Code/storeMissing``,
     ///   ``WachterError/Code/storeInsecure`` or ``WachterError/Code/storeFailure``.
-    public init(path: String, create: Bool = false) throws {
+    public convenience init(path: String, create: Bool = false) throws {
+        try self.init(path: path, create: create, migrateUpTo: nil)
+    }
+
+    /// The migrations a new store gets, in order.
+    public static var migrationNames: [String] { Schema.migrator.migrations }
+
+    /// Opens the store, applying migrations only up to `migrateUpTo` (tests of upgrades).
+    init(path: String, create: Bool, migrateUpTo last: String?) throws {
         self.path = path
         try StoreFiles.prepare(path: path, create: create)
         var configuration = Configuration()
@@ -36,7 +44,11 @@ public final class SQLiteStore: CredentialStore {
             let previous = umask(0o077)
             defer { umask(previous) }
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Schema.migrator.migrate(queue)
+            if let last {
+                try Schema.migrator.migrate(queue, upTo: last)
+            } else {
+                try Schema.migrator.migrate(queue)
+            }
         } catch {
             throw Self.mapped(error, "cannot open the store \(path)")
         }

@@ -57,6 +57,10 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-login-source") { db in
+            // Per-source throttling counts a source's recent failures over all accounts.
+            try db.execute(sql: "CREATE INDEX login_event_source ON login_event(source, time)")
+        }
         return migrator
     }
 }
