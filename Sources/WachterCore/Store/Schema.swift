@@ -57,6 +57,28 @@ enum Schema {
                 );
                 """)
         }
+        // Retention: what each prune removed (for the report), and the audit trail's
+        // checkpoint once its head is pruned (AuditChain.verify starts from it).
+        migrator.registerMigration("v2-retention") { db in
+            try db.execute(sql: """
+                CREATE TABLE retention_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run DOUBLE NOT NULL,
+                    record TEXT NOT NULL,
+                    removed INTEGER NOT NULL,
+                    cutoff DOUBLE NOT NULL
+                );
+                CREATE INDEX retention_log_run ON retention_log(run);
+                CREATE TABLE audit_checkpoint (
+                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                    sequence INTEGER NOT NULL,
+                    hash TEXT NOT NULL,
+                    time DOUBLE NOT NULL,
+                    created_at DOUBLE NOT NULL
+                );
+                CREATE INDEX audit_time ON audit(time);
+                """)
+        }
         return migrator
     }
 }
