@@ -37,6 +37,8 @@ struct Wachter: AsyncParsableCommand {
             VerifyCommand.self,
             LoginsCommand.self,
             AuditCommand.self,
+            ReportCommand.self,
+            PruneCommand.self,
         ]
     )
 }
