@@ -6,7 +6,7 @@ struct SQLiteStoreTests {
     @Test func anEmptyFileGetsEveryMigration() throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/new/w.sqlite", create: true)
-        #expect(try store.appliedMigrations() == ["v1-accounts"])
+        #expect(try store.appliedMigrations() == ["v1-accounts", "v2-retention"])
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/new/w.sqlite")
         #expect(attributes[.posixPermissions] as? Int == 0o600)
         let directoryAttributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/new")
@@ -21,7 +21,7 @@ struct SQLiteStoreTests {
             try store.write { try $0.insert(Customer(id: "c1", name: "One", createdAt: Date())) }
         }
         let again = try SQLiteStore(path: path)
-        #expect(try again.appliedMigrations() == ["v1-accounts"])
+        #expect(try again.appliedMigrations() == ["v1-accounts", "v2-retention"])
         #expect(try again.read { try $0.customers() }.map(\.id) == ["c1"])
     }
 
