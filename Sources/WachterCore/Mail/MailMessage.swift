@@ -99,7 +99,8 @@ public struct MailMessage: Sendable {
         } else {
             lines += part("text/plain", text)
         }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        let joined = lines.joined(separator: "\r\n")
+        return joined.hasSuffix("\r\n") ? joined : joined + "\r\n"
     }
 
     private func part(_ type: String, _ body: String) -> [String] {
@@ -155,11 +156,12 @@ public struct MailMessage: Sendable {
         return plain ? clean : encodedWords(clean)
     }
 
-    /// `=?utf-8?b?...?=` words of at most 75 characters each, never splitting a character,
-    /// separated by spaces (which folding may turn into CRLF SP; RFC 2047 section 2).
+    /// `=?utf-8?b?...?=` words of at most 66 characters each (RFC 2047 allows 75; 66
+    /// leaves room for `Subject: ` on the first line), never splitting a character,
+    /// separated by spaces (which folding turns into CRLF SP; RFC 2047 section 2).
     static func encodedWords(_ text: String) -> String {
         let prefix = "=?utf-8?b?"
-        let maximumPayload = 75 - prefix.count - 2
+        let maximumPayload = 66 - prefix.count - 2
         var words: [String] = []
         var chunk: [UInt8] = []
         for character in text {
@@ -211,7 +213,8 @@ public struct MailMessage: Sendable {
             }
             output.append(current)
         }
-        if output.last == "" { output.removeLast() }
+        // A final line end stays as an empty last line: the CRLF before a boundary
+        // belongs to the boundary (RFC 2046 section 5.1.1), not to the body.
         return output.joined(separator: "\r\n")
     }
 

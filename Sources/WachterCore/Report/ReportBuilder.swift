@@ -198,7 +198,10 @@ public struct ReportBuilder: Sendable {
             let (a, b) = (severity[left.verdict ?? ""] ?? 9, severity[right.verdict ?? ""] ?? 9)
             return a != b ? a < b : (left.notAfter ?? .distantFuture, left.domain) < (right.notAfter ?? .distantFuture, right.domain)
         }
-        let unchecked = checks.filter { check in check.checkedAt.map { $0 < period.start } ?? true }
+        // Never checked first, then the longest unchecked.
+        let unchecked = checks.filter { check in check.checkedAt.map { $0 < period.start } ?? true }.sorted { left, right in
+            (left.checkedAt ?? .distantPast, left.domain) < (right.checkedAt ?? .distantPast, right.domain)
+        }
         var weeks: [WeekExpiries] = []
         if !checks.isEmpty {
             var counts = Array(repeating: 0, count: expiryWeeks)

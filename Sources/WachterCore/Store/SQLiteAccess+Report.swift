@@ -2,7 +2,7 @@ internal import Foundation
 internal import GRDB
 
 // The report's and retention's queries. Each aggregates in SQL over the indexes on
-// login_event(time) and login_event(account, time), so that a weekly report reads
+// login_event_report (time, result, source, account) and login_event(account, time), so that a weekly report reads
 // about a week of events once per section and never loads the whole table.
 extension SQLiteAccess {
     func accounts(matching condition: AccountCondition, limit: Int) throws -> (total: Int, rows: [AccountRow]) {
