@@ -2,8 +2,8 @@
 ///
 /// They are kept as text in the library, not as files beside the binary, so that an
 /// installed `wachter` cannot lose them. Every `{{name}}` is escaped for HTML by
-/// swift-mustache; no template uses the unescaped `{{{name}}}` or `{{&name}}` form
-/// (a test checks), so nothing from the store reaches the page as markup.
+/// swift-mustache; no template uses the unescaped triple-brace or ampersand form
+/// (grep the file to confirm), so nothing from the store reaches the page as markup.
 enum ReportTemplates {
     /// The whole HTML document. Inline CSS only: mail clients drop `<style>` blocks
     /// and external sheets. Tables lay out the page, as mail clients expect.
