@@ -2,3 +2,4 @@ public import ArgumentParser
 public import WachterCore
 
 extension AccountKind: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}

@@ -39,9 +39,9 @@ struct GlobalOptions: ParsableArguments {
     func loadPolicy() throws -> WachterPolicy { try PolicyFile.load(policyLocation()) }
 
     /// Opens the store and builds the service every command calls, under the policy in effect.
-    func service(create: Bool = false) throws -> CredentialService {
+    func service(create: Bool = false, policy loaded: WachterPolicy? = nil) throws -> CredentialService {
         let logger = Self.bootstrapLogging(verbose: verbose)
-        let policy = try loadPolicy()
+        let policy = try loaded ?? loadPolicy()
         let store = try SQLiteStore(path: storePath, create: create)
         return try CredentialService(store: store, policy: policy, clock: Self.clock(), logger: logger)
     }

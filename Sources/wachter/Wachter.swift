@@ -38,6 +38,8 @@ struct Wachter: AsyncParsableCommand {
             LoginsCommand.self,
             AuditCommand.self,
             PolicyCommand.self,
+            ReportCommand.self,
+            PruneCommand.self,
         ]
     )
 }

@@ -460,7 +460,9 @@ public struct CredentialService: Sendable {
 
     /// Verifies the audit trail's hash chain.
     public func verifyAudit() throws -> AuditChain.Verification {
-        AuditChain.verify(try auditTrail())
+        try store.read { reader in
+            AuditChain.verify(try reader.auditEntries(), checkpoint: try reader.auditCheckpoint())
+        }
     }
 
     // MARK: Helpers

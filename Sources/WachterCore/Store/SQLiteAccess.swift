@@ -174,7 +174,7 @@ struct SQLiteAccess: StoreWriting {
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
-    private static func account(_ row: Row) -> Account {
+    static func account(_ row: Row) -> Account {
         let lockedUntil: Double? = row["locked_until"]
         let lastLogin: Double? = row["last_login"]
         return Account(
@@ -186,7 +186,7 @@ struct SQLiteAccess: StoreWriting {
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
-    private static func audit(_ row: Row) -> AuditEntry {
+    static func audit(_ row: Row) -> AuditEntry {
         AuditEntry(
             sequence: row["sequence"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"],
             action: row["action"], target: row["target"], detail: row["detail"],

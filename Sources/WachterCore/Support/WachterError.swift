@@ -17,6 +17,7 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
             case unsupportedHash = "unsupported-hash"
             case inputFailure = "input-failure"
             case auditBroken = "audit-broken"
+            case deliveryFailure = "delivery-failure"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -45,6 +46,8 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
         public static let inputFailure = Code(.inputFailure)
         /// The audit trail's hash chain does not verify.
         public static let auditBroken = Code(.auditBroken)
+        /// The system's sendmail program could not be run or refused a message.
+        public static let deliveryFailure = Code(.deliveryFailure)
 
         /// The code's stable name, such as `not-found`.
         public var description: String { value.rawValue }
