@@ -37,6 +37,8 @@ struct Wachter: AsyncParsableCommand {
             VerifyCommand.self,
             LoginsCommand.self,
             AuditCommand.self,
+            ServeCommand.self,
+            HookCommand.self,
         ]
     )
 }

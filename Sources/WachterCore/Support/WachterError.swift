@@ -17,6 +17,9 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
             case unsupportedHash = "unsupported-hash"
             case inputFailure = "input-failure"
             case auditBroken = "audit-broken"
+            case agentUnavailable = "agent-unavailable"
+            case protocolViolation = "protocol-violation"
+            case cacheFlushFailed = "cache-flush-failed"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -45,6 +48,12 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
         public static let inputFailure = Code(.inputFailure)
         /// The audit trail's hash chain does not verify.
         public static let auditBroken = Code(.auditBroken)
+        /// The agent's socket cannot be reached, or it did not answer in time.
+        public static let agentUnavailable = Code(.agentUnavailable)
+        /// A frame of the agent protocol (docs/PROTOCOL.md) is malformed.
+        public static let protocolViolation = Code(.protocolViolation)
+        /// The configured authentication-cache flush command failed.
+        public static let cacheFlushFailed = Code(.cacheFlushFailed)
 
         /// The code's stable name, such as `not-found`.
         public var description: String { value.rawValue }
