@@ -63,7 +63,6 @@ func withAgent<T>(
     configuration(&settings)
     let pool = NIOThreadPool(numberOfThreads: settings.hashingThreads)
     pool.start()
-    defer { try? pool.syncShutdownGracefully() }
     let recorder = LoginRecorder(service: fixture.service, pool: pool)
     let handler = AgentRequestHandler(service: fixture.service, configuration: settings, pool: pool, recorder: recorder)
     let (ready, signal) = AsyncStream.makeStream(of: Void.self)
@@ -71,7 +70,7 @@ func withAgent<T>(
         configuration: settings, handler: handler, group: MultiThreadedEventLoopGroup.singleton,
         logger: fixture.service.logger, ready: signal)
     let path = settings.socketPath
-    return try await withThrowingTaskGroup(of: Void.self) { group in
+    let result = try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         group.addTask { try await recorder.run() }
         var iterator = ready.makeAsyncIterator()
@@ -81,13 +80,18 @@ func withAgent<T>(
         try await recorder.flush()
         return result
     }
+    try await pool.shutdownGracefully()
+    return result
 }
 
 /// Sends raw bytes and reads whatever comes back until the agent closes.
 func rawExchange(_ path: String, _ bytes: [UInt8], closeAfterSending: Bool = false) async throws -> [UInt8] {
     let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .connect(unixDomainSocketPath: path) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                    wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            }
         }
     return try await channel.executeThenClose { inbound, outbound in
         try await outbound.write(ByteBuffer(bytes: bytes))
