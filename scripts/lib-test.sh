@@ -34,7 +34,7 @@ wachter_binary() { # the built wachter, building it when WACHTER is not given
 
 start_agent() { # start_agent SOCKET [serve options...]: starts the agent in the background
     local socket="$1"; shift
-    "$wachter" serve --store "$store" --socket "$socket" --group wachter-test-none -v "$@" >>"$work/agent.log" 2>&1 &
+    "$wachter" serve --store "$store" --socket "$socket" --group "${AGENT_GROUP:-wachter-test-none}" -v "$@" >>"$work/agent.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 100); do [[ -S "$socket" ]] && return 0; sleep 0.1; done
     echo "the agent did not start; its log:" >&2

@@ -67,8 +67,8 @@ struct HookCommand: AsyncParsableCommand {
             if let client = route.client {
                 let answer: AgentAnswer
                 do {
-                    answer = try await client.send(
-                        AgentClient.frame(.changePassword, service: service, user: user, secrets: [old, new]))
+                    answer = try client.sendBlocking(
+                        [AgentClient.frame(.changePassword, service: service, user: user, secrets: [old, new])])[0]
                 } catch {
                     Hook.exit(75, "\(error)")
                 }
@@ -139,8 +139,8 @@ struct HookCommand: AsyncParsableCommand {
             let matched: Bool
             if let client = route.client {
                 do {
-                    let answer = try await client.send(
-                        AgentClient.frame(.authenticate, service: serviceName, user: user, source: source, secrets: [password]))
+                    let answer = try client.sendBlocking(
+                        [AgentClient.frame(.authenticate, service: serviceName, user: user, source: source, secrets: [password])])[0]
                     if answer.code == .error { Hook.exit(111, answer.reason) }
                     matched = answer.code == .success
                 } catch {

@@ -93,6 +93,37 @@ public struct AgentClient: Sendable {
         }
     }
 
+    /// Sends frames and reads one answer per frame, blocking the calling thread and starting
+    /// no threads: for one-shot processes such as the hooks.
+    ///
+    /// - Parameter frames: Encoded requests.
+    /// - Returns: The answers, in order.
+    /// - Throws: As ``send(_:)``.
+    public func sendBlocking(_ frames: [ByteBuffer]) throws(WachterError) -> [AgentAnswer] {
+        let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
+        var answers: [AgentAnswer] = []
+        var received = ByteBuffer()
+        for frame in frames {
+            try connection.send(Array(frame.readableBytesView))
+            while true {
+                do {
+                    if let answer = try FrameCodec.decodeAnswer(from: &received) {
+                        answers.append(answer)
+                        break
+                    }
+                } catch {
+                    throw WachterError(.protocolViolation, "the agent's answer is malformed: \(error.reason)")
+                }
+                let bytes = try connection.receive()
+                guard !bytes.isEmpty else {
+                    throw WachterError(.agentUnavailable, "the agent at \(socketPath) closed the connection without answering")
+                }
+                received.writeBytes(bytes)
+            }
+        }
+        return answers
+    }
+
     /// Sends one request and reads its answer.
     ///
     /// - Parameter frame: The encoded request.
