@@ -90,12 +90,14 @@ public final class AgentRequestHandler: Sendable {
         let service = service
         let tracker = tracker
         let password = request.password
-        let (outcome, fingerprint) = try await offload {
+        let (outcome, effects, fingerprint) = try await offload {
             let secret = password?.take() ?? Secret(bytes: [])
             let fingerprint = tracker.fingerprint(account: account, password: secret)
-            let outcome = try service.verify(account: request.user, password: secret, service: request.service, source: request.source)
-            return (outcome, fingerprint)
+            let (outcome, effects) = try service.check(account: request.user, password: secret, service: request.service, source: request.source)
+            return (outcome, effects, fingerprint)
         }
+        // The answer does not wait for the store: the effects are written in the next batch.
+        try await recorder.record(effects)
         try await afterCheck(outcome, account: account, request: request, fingerprint: fingerprint)
         return Self.answer(for: outcome)
     }
@@ -111,6 +113,10 @@ public final class AgentRequestHandler: Sendable {
                 logger.info("source throttled after failed logins", metadata: ["source": "\(request.source ?? "-")"])
             }
             guard outcome.result == .failure, !verdict.repeated else { return }
+            // A counted failure writes the queue at once, so that the consecutive-failure
+            // count the hard cap reads is current and a lock is in place for the next
+            // attempt; failures pay the commit, successes do not.
+            try await recorder.flush()
             let service = service
             let settings = tracker.settings
             let locked = try await offload {

@@ -4,8 +4,9 @@ public import ServiceLifecycle
 internal import Synchronization
 public import WachterCore
 
-/// Records the login events that the agent answers without a password check
-/// (a throttled source) in batches, one transaction per batch.
+/// Writes what the agent's logins change — the login events, the failure counts, the last
+/// login, a transparent rehash — in batches, one transaction per batch, so that a commit's
+/// fsync is paid once per batch rather than once per login.
 ///
 /// Nothing is dropped: a full queue is written by the caller itself, a failed batch
 /// is put back, and graceful shutdown writes what is left before ``run()`` returns.
@@ -15,7 +16,7 @@ public final class LoginRecorder: Service, Sendable {
 
     private let service: CredentialService
     private let pool: NIOThreadPool
-    private let pending = Mutex<[LoginEvent]>([])
+    private let pending = Mutex<[LoginEffects]>([])
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
 
@@ -30,13 +31,21 @@ public final class LoginRecorder: Service, Sendable {
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Queues an event; when the queue is full, writes it at once.
+    /// Queues a login event that changes nothing else.
     ///
     /// - Parameter event: The login event.
     /// - Throws: ``WachterError`` when a direct write fails.
     public func record(_ event: LoginEvent) async throws {
+        try await record(LoginEffects(event: event, account: nil, matched: false))
+    }
+
+    /// Queues a login's effects; when the queue is full, writes it at once.
+    ///
+    /// - Parameter effects: What the login changes.
+    /// - Throws: ``WachterError`` when a direct write fails.
+    public func record(_ effects: LoginEffects) async throws {
         let count = pending.withLock { queue in
-            queue.append(event)
+            queue.append(effects)
             return queue.count
         }
         if count >= Self.queueLimit {
@@ -53,15 +62,15 @@ public final class LoginRecorder: Service, Sendable {
     ///
     /// - Throws: ``WachterError`` when the store fails; the events stay queued then.
     public func flush() async throws {
-        let batch = pending.withLock { queue -> [LoginEvent] in
-            var taken: [LoginEvent] = []
+        let batch = pending.withLock { queue -> [LoginEffects] in
+            var taken: [LoginEffects] = []
             swap(&taken, &queue)
             return taken
         }
         guard !batch.isEmpty else { return }
         let service = service
         do {
-            try await pool.runIfActive { try service.recordLogins(batch) }
+            try await pool.runIfActive { try service.apply(batch) }
         } catch {
             pending.withLock { queue in queue.insert(contentsOf: batch, at: 0) }
             throw error
