@@ -27,17 +27,17 @@ struct ServeCommand: AsyncParsableCommand {
     var allowUIDs: [UInt32] = []
     @Option(help: ArgumentHelp("Hashing threads (default: one per core).", valueName: "n")) var threads: Int?
     @Option(help: ArgumentHelp("Failures within the window that lock an account.", valueName: "n"))
-    var lockoutFailures = LockoutSettings.default.failures
+    var lockoutFailures = AgentLockoutSettings.default.failures
     @Option(help: ArgumentHelp("The account's counting window, in seconds.", valueName: "s"))
-    var lockoutWindow = Int(LockoutSettings.default.window)
+    var lockoutWindow = Int(AgentLockoutSettings.default.window)
     @Option(help: ArgumentHelp("How long an account stays locked, in seconds.", valueName: "s"))
-    var lockoutDuration = Int(LockoutSettings.default.duration)
+    var lockoutDuration = Int(AgentLockoutSettings.default.duration)
     @Option(help: ArgumentHelp("Failures within the window that throttle a source address.", valueName: "n"))
-    var sourceFailures = LockoutSettings.default.sourceFailures
+    var sourceFailures = AgentLockoutSettings.default.sourceFailures
     @Option(help: ArgumentHelp("The source's counting window, in seconds.", valueName: "s"))
-    var sourceWindow = Int(LockoutSettings.default.sourceWindow)
+    var sourceWindow = Int(AgentLockoutSettings.default.sourceWindow)
     @Option(help: ArgumentHelp("How long a source stays throttled, in seconds.", valueName: "s"))
-    var sourceDuration = Int(LockoutSettings.default.sourceDuration)
+    var sourceDuration = Int(AgentLockoutSettings.default.sourceDuration)
     @Option(
         help: ArgumentHelp(
             "Run after every change and lockout, %u replaced by the account (default: $WACHTER_CACHE_FLUSH).",
@@ -45,8 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
     var cacheFlush: String?
 
     func validate() throws {
-        guard (1...LockoutSettings.hardCap).contains(lockoutFailures), (1...LockoutSettings.hardCap).contains(sourceFailures) else {
-            throw ValidationError("--lockout-failures and --source-failures must be between 1 and \(LockoutSettings.hardCap).")
+        guard (1...AgentLockoutSettings.hardCap).contains(lockoutFailures), (1...AgentLockoutSettings.hardCap).contains(sourceFailures) else {
+            throw ValidationError("--lockout-failures and --source-failures must be between 1 and \(AgentLockoutSettings.hardCap).")
         }
         guard socket.hasPrefix("/") else { throw ValidationError("--socket takes an absolute path, such as /run/wachter/agent.sock.") }
     }
@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         let flush = (cacheFlush ?? ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"]).flatMap(CacheFlushCommand.init(template:))
         let configuration = AgentConfiguration(
             socketPath: socket, socketGroup: group, access: PeerAccess(uids: Set(allowUIDs)),
-            lockout: LockoutSettings(
+            lockout: AgentLockoutSettings(
                 failures: lockoutFailures, window: TimeInterval(lockoutWindow), duration: TimeInterval(lockoutDuration),
                 sourceFailures: sourceFailures, sourceWindow: TimeInterval(sourceWindow),
                 sourceDuration: TimeInterval(sourceDuration)),

@@ -87,7 +87,7 @@ struct AgentServerTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        try await withAgent(fixture, configuration: { $0.lockout = LockoutSettings(failures: 3, sourceFailures: 50) }) { path, _ in
+        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 3, sourceFailures: 50) }) { path, _ in
             let client = AgentClient(socketPath: path)
             for _ in 0..<5 { do { let answer = try await client.authenticate("info@example.nl", "the-old-password").code; #expect(answer == .failure) } }
             do { let answer = try await client.authenticate("info@example.nl", canary).code; #expect(answer == .success) }
@@ -104,7 +104,7 @@ struct AgentServerTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        try await withAgent(fixture, configuration: { $0.lockout = LockoutSettings(failures: 10, sourceFailures: 3) }) { path, _ in
+        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 10, sourceFailures: 3) }) { path, _ in
             let client = AgentClient(socketPath: path)
             for guess in ["a-guess", "b-guess", "c-guess"] {
                 do { let answer = try await client.authenticate("info@example.nl", guess, source: "198.51.100.7").code; #expect(answer == .failure) }
@@ -185,7 +185,7 @@ struct AgentServerTests {
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
         let sent = 2_000
-        try await withAgent(fixture, configuration: { $0.lockout = LockoutSettings(failures: 100, sourceFailures: 1) }) { path, _ in
+        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 100, sourceFailures: 1) }) { path, _ in
             let client = AgentClient(socketPath: path)
             do { let answer = try await client.authenticate("info@example.nl", "wrong-one", source: "198.51.100.9").code; #expect(answer == .failure) }
             let frames = try (0..<sent).map { _ in

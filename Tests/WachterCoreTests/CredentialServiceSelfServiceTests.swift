@@ -65,14 +65,14 @@ struct CredentialServiceSelfServiceTests {
         let fixture = try SelfServiceFixture()
         defer { fixture.remove() }
         let service = fixture.service
-        let settings = LockoutSettings(failures: 3)
+        let settings = AgentLockoutSettings(failures: 3)
         #expect(try service.applyLockout(account: "info@example.nl", recentFailures: 2, settings: settings) == nil)
         #expect(try service.applyLockout(account: "info@example.nl", recentFailures: 3, settings: settings) != nil)
         #expect(try service.standing(account: "info@example.nl") == .locked)
         try service.unlock(account: "info@example.nl")
         try service.store.write { writer in
             var account = try #require(try writer.account(named: "info@example.nl"))
-            account.failures = LockoutSettings.hardCap
+            account.failures = AgentLockoutSettings.hardCap
             try writer.update(account)
         }
         #expect(try service.applyLockout(account: "info@example.nl", recentFailures: 1, settings: settings) != nil)

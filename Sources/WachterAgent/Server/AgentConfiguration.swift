@@ -49,7 +49,7 @@ public struct AgentConfiguration: Sendable {
     /// Which peers may use the agent.
     public var access: PeerAccess
     /// The lockout settings.
-    public var lockout: LockoutSettings
+    public var lockout: AgentLockoutSettings
     /// Threads that hash passwords and write the store.
     public var hashingThreads: Int
     /// Requests waiting for a hashing thread beyond which the agent answers `error` (overload).
@@ -73,7 +73,7 @@ public struct AgentConfiguration: Sendable {
     ///   - cacheFlush: The cache flush command.
     public init(
         socketPath: String = defaultSocketPath, socketGroup: String? = "wachter", socketMode: Int = 0o660,
-        access: PeerAccess = PeerAccess(), lockout: LockoutSettings = .default,
+        access: PeerAccess = PeerAccess(), lockout: AgentLockoutSettings = .default,
         hashingThreads: Int = System.coreCount, maximumPending: Int = 256, idleTimeout: TimeAmount = .seconds(30),
         cacheFlush: CacheFlushCommand? = nil
     ) {

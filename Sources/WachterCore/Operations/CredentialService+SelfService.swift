@@ -95,7 +95,7 @@ extension CredentialService {
 
     /// Applies the lockout policy after a counted failure: locks the account for
     /// `settings.duration` when `recentFailures` reached `settings.failures`, or when its
-    /// consecutive failures reached ``LockoutSettings/hardCap``.
+    /// consecutive failures reached ``AgentLockoutSettings/hardCap``.
     ///
     /// - Parameters:
     ///   - name: The account's name.
@@ -104,13 +104,13 @@ extension CredentialService {
     /// - Returns: The time the lock ends, or nil when the account was not locked.
     /// - Throws: ``WachterError`` when the store fails.
     @discardableResult
-    public func applyLockout(account name: String, recentFailures: Int, settings: LockoutSettings) throws -> Date? {
+    public func applyLockout(account name: String, recentFailures: Int, settings: AgentLockoutSettings) throws -> Date? {
         let canonical = Self.lookupName(name)
         let now = clock.now()
         let until = now.addingTimeInterval(settings.duration)
         let locked: Bool = try store.write { writer in
             guard var account = try writer.account(named: canonical), !account.isLocked(at: now) else { return false }
-            guard recentFailures >= settings.failures || account.failures >= LockoutSettings.hardCap else { return false }
+            guard recentFailures >= settings.failures || account.failures >= AgentLockoutSettings.hardCap else { return false }
             account.lockedUntil = until
             try writer.update(account)
             _ = try AuditChain.append(

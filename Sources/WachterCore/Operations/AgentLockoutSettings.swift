@@ -2,10 +2,11 @@ public import Foundation
 
 /// How failed logins lock an account, and throttle an address.
 ///
-/// The policy engine's `[lockout]` section will produce this value; until it is
-/// wired in, ``LockoutSettings/default`` applies. Defaults follow NIST SP 800-63B-4
+/// The agent's own lockout numbers, in seconds, until they are wired to the policy
+/// engine's `LockoutSettings` (the policy's `[lockout]` section, in minutes; main has it
+/// now): until then ``AgentLockoutSettings/default`` and `wachter serve`'s options apply. Defaults follow NIST SP 800-63B-4
 /// (rate limiting, at most 100 consecutive failures).
-public struct LockoutSettings: Sendable, Equatable {
+public struct AgentLockoutSettings: Sendable, Equatable {
     /// The most consecutive failures any setting allows (NIST SP 800-63B-4, 3.2.2).
     public static let hardCap = 100
 
@@ -44,5 +45,5 @@ public struct LockoutSettings: Sendable, Equatable {
     }
 
     /// The defaults: 10 failures in 15 minutes lock an account for 15 minutes; 20 in 5 minutes throttle an address for 15.
-    public static let `default` = LockoutSettings()
+    public static let `default` = AgentLockoutSettings()
 }
