@@ -20,6 +20,9 @@ let package = Package(
     products: [
         .executable(name: "wachter", targets: ["wachter"]),
         .library(name: "WachterCore", targets: ["WachterCore"]),
+        .library(name: "WachterAgent", targets: ["WachterAgent"]),
+        // The PAM module, libpam_wachter.so; scripts/install-pam installs it as pam_wachter.so.
+        .library(name: "pam_wachter", type: .dynamic, targets: ["pam_wachter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,10 +52,31 @@ let package = Package(
             ],
             swiftSettings: strictLibrary
         ),
+        .target(
+            name: "WachterAgent",
+            dependencies: [
+                "WachterCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictLibrary
+        ),
+        // The PAM module: C, held to a stricter rule (docs/PAM.md): warnings are errors.
+        .target(
+            name: "pam_wachter",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-fvisibility=hidden"])],
+            linkerSettings: [.linkedLibrary("pam")]
+        ),
         .executableTarget(
             name: "wachter",
             dependencies: [
                 "WachterCore",
+                "WachterAgent",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,6 +93,17 @@ let package = Package(
                 "WachterCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WachterAgentTests",
+            dependencies: [
+                "WachterAgent", "WachterCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

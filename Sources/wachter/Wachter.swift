@@ -40,6 +40,8 @@ struct Wachter: AsyncParsableCommand {
             PolicyCommand.self,
             ReportCommand.self,
             PruneCommand.self,
+            ServeCommand.self,
+            HookCommand.self,
         ]
     )
 }

@@ -262,8 +262,12 @@ public struct CredentialService: Sendable {
         return try replacePassword(account: name, source: .generate, mustChange: mustChange, action: "reset")!
     }
 
+    /// Replaces an account's password after the rules and the reuse check, in one
+    /// transaction with its history and audit entry.
     @discardableResult
-    private func replacePassword(account name: String, source: PasswordSource, mustChange: Bool, action: String) throws -> Secret? {
+    func replacePassword(
+        account name: String, source: PasswordSource, mustChange: Bool, action: String, actor: String? = nil
+    ) throws -> Secret? {
         let canonical = try canonicalName(name)
         let (account, customer, history) = try store.read { reader in
             guard let account = try reader.account(named: canonical) else { throw Self.noAccount(canonical) }
@@ -285,7 +289,7 @@ public struct CredentialService: Sendable {
             current.failures = 0
             current.lockedUntil = nil
             try writer.update(current)
-            try AuditChain.append(to: writer, time: now, actor: actor, action: action, target: canonical)
+            try AuditChain.append(to: writer, time: now, actor: actor ?? self.actor, action: action, target: canonical)
         }
         logger.info("password replaced", metadata: ["account": "\(canonical)", "action": "\(action)"])
         return generated
@@ -341,11 +345,8 @@ public struct CredentialService: Sendable {
     /// - Returns: The outcome.
     /// - Throws: ``WachterError`` when the store fails.
     public func verify(account name: String, password: Secret, service: String, source: String?) throws -> VerifyOutcome {
-        let canonical = (try? canonicalName(name)) ?? name
+        let canonical = Self.lookupName(name)
         let now = clock.now()
-        func event(_ result: LoginResult, _ reason: String?) -> LoginEvent {
-            LoginEvent(time: now, account: canonical, service: service, source: source, result: result, reason: reason)
-        }
         let (account, history) = try store.read { reader -> (Account?, LoginFailureHistory) in
             let account = try reader.account(named: canonical)
             let lockout = rules(for: account?.kind ?? .mailbox).lockout.settings
@@ -364,65 +365,78 @@ public struct CredentialService: Sendable {
         if case .sourceThrottled = kindRules.lockout.beforeAttempt(history, at: now), let source {
             // Refused without a hash computation; the account itself is not locked.
             let reason = "too many failed logins from \(source)"
-            return try record(event(.locked, reason), VerifyOutcome(result: .locked, matched: false, reason: reason))
+            let event = LoginEvent(time: now, account: canonical, service: service, source: source, result: .locked, reason: reason)
+            try apply([LoginEffects(event: event, account: nil, matched: false)])
+            return VerifyOutcome(result: .locked, matched: false, reason: reason)
+        }
+        var (outcome, effects) = evaluateLogin(account, canonical: canonical, password: password, service: service, source: source, now: now)
+        if outcome.result == .failure, effects.account != nil {
+            var failures = history
+            failures.accountFailures.append(now)
+            failures.consecutiveFailures += 1
+            if case .accountLocked(let until) = kindRules.lockout.afterFailure(failures, at: now) {
+                effects.lockUntil = until
+                logger.notice("account locked out", metadata: ["account": "\(canonical)", "failures": "\(failures.accountFailures.count)"])
+            }
+        }
+        try apply([effects])
+        if effects.rehash != nil { logger.info("hash replaced on login", metadata: ["account": "\(canonical)"]) }
+        return outcome
+    }
+
+    /// Judges one login attempt against an account read from the store: locks,
+    /// the password, expiry, and whether the hash needs replacing. Writes nothing.
+    ///
+    /// - Parameters:
+    ///   - account: The stored account, or nil when there is none.
+    ///   - canonical: The name looked up.
+    ///   - password: The password given.
+    ///   - service: The asking service.
+    ///   - source: The client's address, where known.
+    ///   - now: The time of the attempt.
+    /// - Returns: The outcome, and what it changes in the store.
+    func evaluateLogin(
+        _ account: Account?, canonical: String, password: Secret, service: String, source: String?, now: Date
+    ) -> (VerifyOutcome, LoginEffects) {
+        func answer(_ result: LoginResult, _ reason: String?, account: String?, matched: Bool, rehash: LoginEffects.Rehash? = nil)
+            -> (VerifyOutcome, LoginEffects)
+        {
+            let event = LoginEvent(time: now, account: canonical, service: service, source: source, result: result, reason: reason)
+            return (
+                VerifyOutcome(result: result, matched: matched, reason: reason),
+                LoginEffects(event: event, account: account, matched: matched, rehash: rehash)
+            )
         }
         guard let account else {
             // Spend the same work as a real check, so that timing does not tell
             // which names exist.
-            _ = kindRules.hasher.verify(password, against: Self.decoyHash)
-            return try record(event(.unknownUser, "no such account"), VerifyOutcome(result: .unknownUser, matched: false, reason: "no such account"))
+            _ = rules(for: .mailbox).hasher.verify(password, against: Self.decoyHash)
+            return answer(.unknownUser, "no such account", account: nil, matched: false)
         }
-        if let refusal = lockedReason(account, history: history, rules: kindRules, now: now) {
-            return try record(event(.locked, refusal), VerifyOutcome(result: .locked, matched: false, reason: refusal))
+        let kindRules = rules(for: account.kind)
+        if let refusal = lockedReason(account, rules: kindRules, now: now) {
+            return answer(.locked, refusal, account: nil, matched: false)
         }
         switch kindRules.hasher.verify(password, against: account.hash) {
         case .match(let needsRehash):
-            let rehash = needsRehash ? try? kindRules.hasher.hash(password) : nil
-            var result = LoginResult.success
-            var reason: String?
+            let rehash = needsRehash ? (try? kindRules.hasher.hash(password)).map { LoginEffects.Rehash(old: account.hash, new: $0) } : nil
             switch kindRules.expiry.status(setAt: account.passwordSetAt, mustChange: account.mustChange, at: now) {
             case .mustChange:
-                result = .expired
-                reason = "must change the password after a reset"
+                return answer(.expired, "must change the password after a reset", account: canonical, matched: true, rehash: rehash)
             case .expired(let since):
-                result = .expired
-                reason = "the password expired on \(Self.day(since))"
-            default:
-                break
+                return answer(.expired, "the password expired on \(Self.day(since))", account: canonical, matched: true, rehash: rehash)
+            case .never, .valid, .warning:
+                return answer(.success, nil, account: canonical, matched: true, rehash: rehash)
             }
-            try store.write { writer in
-                guard var current = try writer.account(named: canonical) else { return }
-                current.failures = 0
-                current.lockedUntil = nil
-                // A must-change login is refused until the change, so it is not a last login.
-                if result == .success { current.lastLogin = now }
-                if let rehash, current.hash == account.hash { current.hash = rehash }
-                try writer.update(current)
-                try writer.insert(event(result, reason))
-            }
-            if rehash != nil { logger.info("hash replaced on login", metadata: ["account": "\(canonical)"]) }
-            return VerifyOutcome(result: result, matched: true, reason: reason)
         case .mismatch, .unsupported:
-            var failureHistory = history
-            failureHistory.accountFailures.append(now)
-            failureHistory.consecutiveFailures += 1
-            let decision = kindRules.lockout.afterFailure(failureHistory, at: now)
-            try store.write { writer in
-                guard var current = try writer.account(named: canonical) else { return }
-                current.failures += 1
-                if case .accountLocked(let until) = decision { current.lockedUntil = until }
-                try writer.update(current)
-                try writer.insert(event(.failure, "wrong password"))
-            }
-            if decision != .allow {
-                logger.notice("account locked out", metadata: ["account": "\(canonical)", "failures": "\(failureHistory.consecutiveFailures)"])
-            }
-            return VerifyOutcome(result: .failure, matched: false, reason: "wrong password")
+            return answer(.failure, "wrong password", account: canonical, matched: false)
         }
     }
 
-    private func lockedReason(_ account: Account, history: LoginFailureHistory, rules: KindRules, now: Date) -> String? {
+    /// Why an account refuses logins now, or nil: the operator's lock, a lockout, or the consecutive-failure cap.
+    func lockedReason(_ account: Account, rules: KindRules, now: Date) -> String? {
         if account.locked { return "locked by the operator" }
+        let history = LoginFailureHistory(consecutiveFailures: account.failures, lockedUntil: account.lockedUntil)
         switch rules.lockout.beforeAttempt(history, at: now) {
         case .accountLocked(let until): return "locked after failed logins until \(Self.minute(until))"
         case .accountDisabled: return "locked after \(history.consecutiveFailures) failed logins in a row; an operator must unlock it"
@@ -438,11 +452,6 @@ public struct CredentialService: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
-    }
-
-    private func record(_ event: LoginEvent, _ outcome: VerifyOutcome) throws -> VerifyOutcome {
-        try store.write { try $0.insert(event) }
-        return outcome
     }
 
     /// Login events, newest first.
@@ -494,7 +503,7 @@ public struct CredentialService: Sendable {
     }
 
     /// A yescrypt hash of a random string, checked against when the account does not exist.
-    private static let decoyHash = "$y$j9T$V4cJ2Wqq8t0Xp5sS1.kJ/0$8oYB1yqN4J0Uu9Ew8BfQH8dO8lqkQb3hT0X5m9m1Zr5"
+    static let decoyHash = "$y$j9T$V4cJ2Wqq8t0Xp5sS1.kJ/0$8oYB1yqN4J0Uu9Ew8BfQH8dO8lqkQb3hT0X5m9m1Zr5"
 
     private static func noCustomer(_ id: String) -> WachterError {
         WachterError(.notFound, "there is no customer '\(id)'; `wachter customer list` shows them")
