@@ -20,6 +20,9 @@ let package = Package(
     products: [
         .executable(name: "wachter", targets: ["wachter"]),
         .library(name: "WachterCore", targets: ["WachterCore"]),
+        .library(name: "WachterAgent", targets: ["WachterAgent"]),
+        // The PAM module, libpam_wachter.so; scripts/install-pam installs it as pam_wachter.so.
+        .library(name: "pam_wachter", type: .dynamic, targets: ["pam_wachter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,21 +48,63 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strictLibrary
+        ),
+        .target(
+            name: "WachterAgent",
+            dependencies: [
+                "WachterCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictLibrary
+        ),
+        // The PAM module: C, held to a stricter rule (docs/PAM.md): warnings are errors.
+        .target(
+            name: "pam_wachter",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-fvisibility=hidden"])],
+            linkerSettings: [.linkedLibrary("pam")]
         ),
         .executableTarget(
             name: "wachter",
             dependencies: [
                 "WachterCore",
+                "WachterAgent",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "wachter-bench",
+            dependencies: ["WachterCore"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "WachterCoreTests",
-            dependencies: ["WachterCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "WachterCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WachterAgentTests",
+            dependencies: [
+                "WachterAgent", "WachterCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

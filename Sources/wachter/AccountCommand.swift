@@ -62,11 +62,12 @@ struct AccountCommand: ParsableCommand {
             let statuses = service.statuses(try service.accounts(kind: kind, customerID: customer))
             if global.json { return try Output.json(statuses) }
             Output.table(
-                ["NAME", "KIND", "CUSTOMER", "STATE", "PASSWORD SET", "LAST LOGIN", "HASH"],
+                ["NAME", "KIND", "CUSTOMER", "STATE", "PASSWORD SET", "EXPIRES", "LAST LOGIN", "HASH"],
                 statuses.map { status in
                     [
                         status.account.name, status.account.kind.rawValue, status.account.customerID, status.state,
-                        Output.date(status.account.passwordSetAt), Output.date(status.account.lastLogin),
+                        Output.date(status.account.passwordSetAt),
+                        status.passwordExpires.map { Output.date($0) } ?? "never", Output.date(status.account.lastLogin),
                         (status.hash.method?.rawValue ?? "unknown") + (status.hash.belowPolicy == nil ? "" : " (needs rehash)"),
                     ]
                 })
@@ -88,6 +89,7 @@ struct AccountCommand: ParsableCommand {
             print("customer:      \(account.customerID)")
             print("state:         \(status.state)")
             print("password set:  \(Output.date(account.passwordSetAt))")
+            print("expires:       \(status.passwordExpires.map { Output.date($0) } ?? "never")")
             print("must change:   \(account.mustChange ? "yes" : "no")")
             print("locked:        \(account.locked ? "yes (by the operator)" : account.lockedUntil.map { "until \(Output.date($0))" } ?? "no")")
             print("failures:      \(account.failures)")

@@ -3,3 +3,4 @@ public import WachterCore
 
 extension AccountKind: ExpressibleByArgument {}
 extension ExportFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}

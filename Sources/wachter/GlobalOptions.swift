@@ -15,7 +15,10 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("The policy file or directory.", discussion: "Default: $WACHTER_POLICY, else /etc/wachter/.", valueName: "path"))
+        help: ArgumentHelp(
+            "The policy file.",
+            discussion: "Default: $WACHTER_POLICY, else /etc/wachter/policy.toml, else the built-in copy of policies/default.toml.",
+            valueName: "path"))
     var policy: String?
 
     @Flag(name: .long, help: "Print data as JSON instead of text.")
@@ -29,12 +32,18 @@ struct GlobalOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["WACHTER_STORE"] ?? StoreFiles.defaultPath()
     }
 
-    /// Opens the store and builds the service every command calls.
-    func service(create: Bool = false) throws -> CredentialService {
+    /// Where the policy is read from: --policy, $WACHTER_POLICY, /etc/wachter/policy.toml, or the built-in default.
+    func policyLocation() -> PolicyFile.Location { PolicyFile.locate(explicit: policy) }
+
+    /// Reads and checks the policy in effect.
+    func loadPolicy() throws -> WachterPolicy { try PolicyFile.load(policyLocation()) }
+
+    /// Opens the store and builds the service every command calls, under the policy in effect.
+    func service(create: Bool = false, policy loaded: WachterPolicy? = nil) throws -> CredentialService {
         let logger = Self.bootstrapLogging(verbose: verbose)
+        let policy = try loaded ?? loadPolicy()
         let store = try SQLiteStore(path: storePath, create: create)
-        var service = CredentialService(
-            store: store, hasher: try PasswordHasher(), clock: Self.clock(), logger: logger)
+        var service = try CredentialService(store: store, policy: policy, clock: Self.clock(), logger: logger)
         service.changeObserver = ReExportReporting.observer(configurationPath: exportsConfigurationPath(nil))
         return service
     }

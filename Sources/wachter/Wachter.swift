@@ -39,6 +39,11 @@ struct Wachter: AsyncParsableCommand {
             VerifyCommand.self,
             LoginsCommand.self,
             AuditCommand.self,
+            PolicyCommand.self,
+            ReportCommand.self,
+            PruneCommand.self,
+            ServeCommand.self,
+            HookCommand.self,
             ExportCommand.self,
             ImportCommand.self,
         ]

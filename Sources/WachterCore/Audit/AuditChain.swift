@@ -30,9 +30,11 @@ public enum AuditChain {
     public static func append(
         to writer: any StoreWriting, time: Date, actor: String, action: String, target: String, detail: String = ""
     ) throws -> AuditEntry {
+        // After a prune that removed every entry, the chain continues from the checkpoint.
         let last = try writer.lastAuditEntry()
-        let sequence = (last?.sequence ?? 0) + 1
-        let previous = last?.hash ?? genesis
+        let checkpoint = last == nil ? try writer.auditCheckpoint() : nil
+        let sequence = (last?.sequence ?? checkpoint?.sequence ?? 0) + 1
+        let previous = last?.hash ?? checkpoint?.hash ?? genesis
         let hash = digest(
             previous: previous, sequence: sequence, time: time, actor: actor, action: action, target: target,
             detail: detail)
@@ -46,11 +48,20 @@ public enum AuditChain {
     /// Checks the chain: consecutive sequence numbers from 1, each entry's
     /// previous hash equal to the entry before's hash, and each hash recomputed.
     ///
-    /// - Parameter entries: The trail, oldest first.
+    /// After `prune` removed the trail's head, the chain starts from `checkpoint`
+    /// instead of from 1 and the genesis hash: the first entry must follow the
+    /// checkpoint's sequence and hash, and a later entry (the prune's own, action
+    /// ``pruneAction``) must record that checkpoint, so that a checkpoint cannot be
+    /// added without a trace in the chain itself.
+    ///
+    /// - Parameters:
+    ///   - entries: The trail, oldest first.
+    ///   - checkpoint: The pruned head, if the trail was pruned.
     /// - Returns: ``Verification/intact(count:)`` or where it breaks.
-    public static func verify(_ entries: [AuditEntry]) -> Verification {
-        var expectedPrevious = genesis
-        var expectedSequence: Int64 = 1
+    public static func verify(_ entries: [AuditEntry], checkpoint: AuditCheckpoint? = nil) -> Verification {
+        var expectedPrevious = checkpoint?.hash ?? genesis
+        var expectedSequence: Int64 = (checkpoint?.sequence ?? 0) + 1
+        var checkpointRecorded = false
         for entry in entries {
             guard entry.sequence == expectedSequence else {
                 return .broken(
@@ -66,10 +77,29 @@ public enum AuditChain {
             guard ConstantTime.equals(recomputed, entry.hash) else {
                 return .broken(sequence: entry.sequence, reason: "entry \(entry.sequence) was changed after it was written")
             }
+            if let checkpoint, entry.action == pruneAction, entry.detail.contains(checkpointRecord(checkpoint)) {
+                checkpointRecorded = true
+            }
             expectedPrevious = entry.hash
             expectedSequence += 1
         }
+        if let checkpoint, !checkpointRecorded {
+            return .broken(
+                sequence: checkpoint.sequence + 1,
+                reason: "entries 1 to \(checkpoint.sequence) were removed, but no prune entry in the trail records it")
+        }
         return .intact(count: entries.count)
+    }
+
+    /// The action of the entry that `prune` appends before it removes the trail's head.
+    public static let pruneAction = "prune"
+
+    /// How a prune entry's detail records the checkpoint it makes.
+    ///
+    /// - Parameter checkpoint: The checkpoint.
+    /// - Returns: `audit-through=SEQUENCE audit-head=HASH`.
+    public static func checkpointRecord(_ checkpoint: AuditCheckpoint) -> String {
+        "audit-through=\(checkpoint.sequence) audit-head=\(checkpoint.hash)"
     }
 
     static func digest(

@@ -46,6 +46,7 @@ extension CredentialService {
         let kind = kind ?? format.defaultKind
         let file = try ImportParser.parse(bytes, format: format, kind: kind)
         let now = clock.now()
+        let hasher = rules(for: kind).hasher
         let belowPolicy = file.records.filter { hasher.assess($0.hash).belowPolicy != nil }.count
         let summary = ImportSummary(
             format: format, customer: customerID, kind: kind, dryRun: dryRun, imported: file.records.map(\.name),

@@ -47,6 +47,13 @@ public struct VerifyOutcome: Sendable, Equatable {
     public var matched: Bool
     /// A reason for people, never the password.
     public var reason: String?
+
+    /// Creates an outcome.
+    public init(result: LoginResult, matched: Bool, reason: String? = nil) {
+        self.result = result
+        self.matched = matched
+        self.reason = reason
+    }
 }
 
 /// The operations of Wachter: every command of the command line, the hooks and
@@ -55,12 +62,10 @@ public struct VerifyOutcome: Sendable, Equatable {
 public struct CredentialService: Sendable {
     /// The store.
     public let store: any CredentialStore
-    /// The hasher for new hashes and verification.
-    public let hasher: PasswordHasher
+    /// The rules of each kind of account: hashing, history, lockout, rotation.
+    public let rules: [AccountKind: KindRules]
     /// The rules a new password must meet.
     public let acceptance: any PasswordAcceptance
-    /// How many earlier hashes are kept per account to refuse reuse.
-    public let historyDepth: Int
     /// The clock.
     public let clock: any WachterClock
     /// Who is acting, for the audit trail.
@@ -71,28 +76,70 @@ public struct CredentialService: Sendable {
     /// a ``ReExporter`` that rewrites the export files; none by default.
     public var changeObserver: (any ChangeObserver)?
 
-    /// Creates the service.
+    /// Creates the service from a policy file's settings.
     ///
     /// - Parameters:
     ///   - store: The store.
-    ///   - hasher: The hasher.
+    ///   - policy: The loaded policy: strength, hashing, rotation, reuse and lockout per kind.
+    ///   - clock: The clock.
+    ///   - actor: Who is acting.
+    ///   - logger: The logger.
+    /// - Throws: ``WachterError`` for a hashing setting libxcrypt refuses or a blocklist that cannot be read.
+    public init(
+        store: any CredentialStore, policy: WachterPolicy, clock: any WachterClock = SystemClock(),
+        actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
+    ) throws {
+        var rules: [AccountKind: KindRules] = [:]
+        for kind in AccountKind.allCases {
+            let settings = policy.settings(forKind: kind.rawValue)
+            rules[kind] = KindRules(
+                hasher: try PasswordHasher(policy: settings.hashing.hashingPolicy), historyDepth: settings.reuse.history,
+                lockout: LockoutPolicy(settings: settings.lockout), rotation: settings.rotation)
+        }
+        let acceptance = try PolicyAcceptance(policy: policy, now: { @Sendable [clock] in clock.now() })
+        self.init(store: store, rules: rules, acceptance: acceptance, clock: clock, actor: actor, logger: logger)
+    }
+
+    /// Creates the service with one hasher for every kind (tests and embedding).
+    ///
+    /// - Parameters:
+    ///   - store: The store.
+    ///   - hasher: The hasher for every kind.
     ///   - acceptance: The password rules.
     ///   - historyDepth: Earlier hashes kept per account.
+    ///   - lockout: The lockout numbers.
+    ///   - rotation: The rotation settings; by default passwords never expire.
     ///   - clock: The clock.
     ///   - actor: Who is acting.
     ///   - logger: The logger.
     public init(
         store: any CredentialStore, hasher: PasswordHasher, acceptance: any PasswordAcceptance = MinimumLengthRule(),
-        historyDepth: Int = 5, clock: any WachterClock = SystemClock(), actor: String = Actor.current(),
-        logger: Logger = Logger(label: "wachter")
+        historyDepth: Int = 5, lockout: LockoutSettings = LockoutSettings(), rotation: RotationSettings = .never,
+        clock: any WachterClock = SystemClock(), actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
+    ) {
+        let kindRules = KindRules(
+            hasher: hasher, historyDepth: historyDepth, lockout: LockoutPolicy(settings: lockout), rotation: rotation)
+        self.init(
+            store: store, rules: Dictionary(uniqueKeysWithValues: AccountKind.allCases.map { ($0, kindRules) }),
+            acceptance: acceptance, clock: clock, actor: actor, logger: logger)
+    }
+
+    private init(
+        store: any CredentialStore, rules: [AccountKind: KindRules], acceptance: any PasswordAcceptance,
+        clock: any WachterClock, actor: String, logger: Logger
     ) {
         self.store = store
-        self.hasher = hasher
+        self.rules = rules
         self.acceptance = acceptance
-        self.historyDepth = historyDepth
         self.clock = clock
         self.actor = actor
         self.logger = logger
+    }
+
+    /// The rules of one kind of account.
+    public func rules(for kind: AccountKind) -> KindRules {
+        // Every initialiser fills in every kind.
+        rules[kind]!
     }
 
     // MARK: Customers
@@ -145,6 +192,7 @@ public struct CredentialService: Sendable {
     ///   - password: A given password, checked by the rules, or ``PasswordSource/generate``.
     /// - Returns: The account, and the generated password when one was made.
     /// - Throws: ``WachterError`` for a bad name, an unknown customer, a taken name or a refused password.
+    @discardableResult
     public func addAccount(
         name: String, kind: AccountKind, customerID: String, password: PasswordSource
     ) throws -> (account: Account, generated: Secret?) {
@@ -155,7 +203,7 @@ public struct CredentialService: Sendable {
             return customer
         }
         let (secret, generated) = try choose(password, account: canonical, kind: kind, customer: customer, history: [])
-        let hash = try hasher.hash(secret)
+        let hash = try rules(for: kind).hasher.hash(secret)
         let now = clock.now()
         let account = Account(
             name: canonical, kind: kind, customerID: customer.id, hash: hash, passwordSetAt: now,
@@ -215,31 +263,39 @@ public struct CredentialService: Sendable {
     /// - Returns: The temporary password.
     /// - Throws: ``WachterError/Code/notFound``.
     public func reset(account name: String) throws -> Secret {
-        try replacePassword(account: name, source: .generate, mustChange: true, action: "reset")!
+        let kind = try account(named: name).kind
+        let mustChange = rules(for: kind).rotation.changeAfterReset
+        return try replacePassword(account: name, source: .generate, mustChange: mustChange, action: "reset")!
     }
 
+    /// Replaces an account's password after the rules and the reuse check, in one
+    /// transaction with its history and audit entry.
     @discardableResult
-    private func replacePassword(account name: String, source: PasswordSource, mustChange: Bool, action: String) throws -> Secret? {
+    func replacePassword(
+        account name: String, source: PasswordSource, mustChange: Bool, action: String, actor: String? = nil
+    ) throws -> Secret? {
         let canonical = try canonicalName(name)
         let (account, customer, history) = try store.read { reader in
             guard let account = try reader.account(named: canonical) else { throw Self.noAccount(canonical) }
             guard let customer = try reader.customer(id: account.customerID) else { throw Self.noCustomer(account.customerID) }
-            return (account, customer, [account.hash] + (try reader.passwordHistory(account: canonical, limit: historyDepth)))
+            let depth = rules(for: account.kind).historyDepth
+            return (account, customer, [account.hash] + (try reader.passwordHistory(account: canonical, limit: depth)))
         }
+        let kindRules = rules(for: account.kind)
         let (secret, generated) = try choose(source, account: canonical, kind: account.kind, customer: customer, history: history)
-        let hash = try hasher.hash(secret)
+        let hash = try kindRules.hasher.hash(secret)
         let now = clock.now()
         try store.write { writer in
             guard var current = try writer.account(named: canonical) else { throw Self.noAccount(canonical) }
             try writer.appendHistory(account: canonical, hash: current.hash, setAt: current.passwordSetAt)
-            try writer.trimHistory(account: canonical, keep: historyDepth)
+            try writer.trimHistory(account: canonical, keep: kindRules.historyDepth)
             current.hash = hash
             current.passwordSetAt = now
             current.mustChange = mustChange
             current.failures = 0
             current.lockedUntil = nil
             try writer.update(current)
-            try AuditChain.append(to: writer, time: now, actor: actor, action: action, target: canonical)
+            try AuditChain.append(to: writer, time: now, actor: actor ?? self.actor, action: action, target: canonical)
         }
         logger.info("password replaced", metadata: ["account": "\(canonical)", "action": "\(action)"])
         notifyChange(action, canonical, account.kind)
@@ -279,10 +335,16 @@ public struct CredentialService: Sendable {
 
     // MARK: Verification
 
-    /// Checks a password and records the attempt as a login event.
+    /// Checks a password and records the attempt as a login event, under the lockout policy.
     ///
-    /// A success clears the failure count, sets the last login and, where the
-    /// hash is below policy, replaces it with a new one of the same password.
+    /// Before the password is checked, an account locked by the operator, locked
+    /// out after failed logins, or past the consecutive-failure cap is refused, and
+    /// so is a source address with too many recent failures. A failure that
+    /// reaches the policy's limit locks the account for the policy's duration. A
+    /// success clears the failure count, sets the last login and, where the hash is
+    /// below policy, replaces it with a new one of the same password. A matching
+    /// password on an account that must change it, or whose password has expired,
+    /// gives ``LoginResult/expired``.
     ///
     /// - Parameters:
     ///   - name: The account name as given.
@@ -292,60 +354,113 @@ public struct CredentialService: Sendable {
     /// - Returns: The outcome.
     /// - Throws: ``WachterError`` when the store fails.
     public func verify(account name: String, password: Secret, service: String, source: String?) throws -> VerifyOutcome {
-        let canonical = (try? canonicalName(name)) ?? name
+        let canonical = Self.lookupName(name)
         let now = clock.now()
-        guard let account = try store.read({ try $0.account(named: canonical) }) else {
+        let (account, history) = try store.read { reader -> (Account?, LoginFailureHistory) in
+            let account = try reader.account(named: canonical)
+            let lockout = rules(for: account?.kind ?? .mailbox).lockout.settings
+            let accountWindow = now.addingTimeInterval(-TimeInterval(lockout.windowMinutes) * 60)
+            let sourceWindow = now.addingTimeInterval(-TimeInterval(lockout.sourceWindowMinutes) * 60)
+            return (
+                account,
+                LoginFailureHistory(
+                    accountFailures: account == nil ? [] : try reader.failureTimes(account: canonical, source: nil, since: accountWindow),
+                    consecutiveFailures: account?.failures ?? 0,
+                    sourceFailures: try source.map { try reader.failureTimes(account: nil, source: $0, since: sourceWindow) } ?? [],
+                    lockedUntil: account?.lockedUntil)
+            )
+        }
+        let kindRules = rules(for: account?.kind ?? .mailbox)
+        if case .sourceThrottled = kindRules.lockout.beforeAttempt(history, at: now), let source {
+            // Refused without a hash computation; the account itself is not locked.
+            let reason = "too many failed logins from \(source)"
+            let event = LoginEvent(time: now, account: canonical, service: service, source: source, result: .locked, reason: reason)
+            try apply([LoginEffects(event: event, account: nil, matched: false)])
+            return VerifyOutcome(result: .locked, matched: false, reason: reason)
+        }
+        var (outcome, effects) = evaluateLogin(account, canonical: canonical, password: password, service: service, source: source, now: now)
+        if outcome.result == .failure, effects.account != nil {
+            var failures = history
+            failures.accountFailures.append(now)
+            failures.consecutiveFailures += 1
+            if case .accountLocked(let until) = kindRules.lockout.afterFailure(failures, at: now) {
+                effects.lockUntil = until
+                logger.notice("account locked out", metadata: ["account": "\(canonical)", "failures": "\(failures.accountFailures.count)"])
+            }
+        }
+        try apply([effects])
+        if effects.rehash != nil { logger.info("hash replaced on login", metadata: ["account": "\(canonical)"]) }
+        return outcome
+    }
+
+    /// Judges one login attempt against an account read from the store: locks,
+    /// the password, expiry, and whether the hash needs replacing. Writes nothing.
+    ///
+    /// - Parameters:
+    ///   - account: The stored account, or nil when there is none.
+    ///   - canonical: The name looked up.
+    ///   - password: The password given.
+    ///   - service: The asking service.
+    ///   - source: The client's address, where known.
+    ///   - now: The time of the attempt.
+    /// - Returns: The outcome, and what it changes in the store.
+    func evaluateLogin(
+        _ account: Account?, canonical: String, password: Secret, service: String, source: String?, now: Date
+    ) -> (VerifyOutcome, LoginEffects) {
+        func answer(_ result: LoginResult, _ reason: String?, account: String?, matched: Bool, rehash: LoginEffects.Rehash? = nil)
+            -> (VerifyOutcome, LoginEffects)
+        {
+            let event = LoginEvent(time: now, account: canonical, service: service, source: source, result: result, reason: reason)
+            return (
+                VerifyOutcome(result: result, matched: matched, reason: reason),
+                LoginEffects(event: event, account: account, matched: matched, rehash: rehash)
+            )
+        }
+        guard let account else {
             // Spend the same work as a real check, so that timing does not tell
             // which names exist.
-            _ = hasher.verify(password, against: Self.decoyHash)
-            return try record(
-                LoginEvent(time: now, account: canonical, service: service, source: source, result: .unknownUser),
-                VerifyOutcome(result: .unknownUser, matched: false, reason: "no such account"))
+            _ = rules(for: .mailbox).hasher.verify(password, against: Self.decoyHash)
+            return answer(.unknownUser, "no such account", account: nil, matched: false)
         }
-        if account.isLocked(at: now) {
-            let reason = account.locked ? "locked by the operator" : "locked after failed logins"
-            return try record(
-                LoginEvent(time: now, account: canonical, service: service, source: source, result: .locked, reason: reason),
-                VerifyOutcome(result: .locked, matched: false, reason: reason))
+        let kindRules = rules(for: account.kind)
+        if let refusal = lockedReason(account, rules: kindRules, now: now) {
+            return answer(.locked, refusal, account: nil, matched: false)
         }
-        switch hasher.verify(password, against: account.hash) {
+        switch kindRules.hasher.verify(password, against: account.hash) {
         case .match(let needsRehash):
-            let rehash = needsRehash ? try? hasher.hash(password) : nil
-            let result: LoginResult = account.mustChange ? .expired : .success
-            let reason = account.mustChange ? "must change the password after a reset" : nil
-            let rehashed = try store.write { writer in
-                guard var current = try writer.account(named: canonical) else { return false }
-                current.failures = 0
-                current.lastLogin = now
-                var replaced = false
-                if let rehash, current.hash == account.hash {
-                    current.hash = rehash
-                    replaced = true
-                }
-                try writer.update(current)
-                try writer.insert(
-                    LoginEvent(time: now, account: canonical, service: service, source: source, result: result, reason: reason))
-                return replaced
+            let rehash = needsRehash ? (try? kindRules.hasher.hash(password)).map { LoginEffects.Rehash(old: account.hash, new: $0) } : nil
+            switch kindRules.expiry.status(setAt: account.passwordSetAt, mustChange: account.mustChange, at: now) {
+            case .mustChange:
+                return answer(.expired, "must change the password after a reset", account: canonical, matched: true, rehash: rehash)
+            case .expired(let since):
+                return answer(.expired, "the password expired on \(Self.day(since))", account: canonical, matched: true, rehash: rehash)
+            case .never, .valid, .warning:
+                return answer(.success, nil, account: canonical, matched: true, rehash: rehash)
             }
-            if rehashed { notifyChange("rehash", canonical, account.kind) }
-            return VerifyOutcome(result: result, matched: true, reason: reason)
         case .mismatch, .unsupported:
-            try store.write { writer in
-                guard var current = try writer.account(named: canonical) else { return }
-                current.failures += 1
-                try writer.update(current)
-                try writer.insert(
-                    LoginEvent(
-                        time: now, account: canonical, service: service, source: source, result: .failure,
-                        reason: "wrong password"))
-            }
-            return VerifyOutcome(result: .failure, matched: false, reason: "wrong password")
+            return answer(.failure, "wrong password", account: canonical, matched: false)
         }
     }
 
-    private func record(_ event: LoginEvent, _ outcome: VerifyOutcome) throws -> VerifyOutcome {
-        try store.write { try $0.insert(event) }
-        return outcome
+    /// Why an account refuses logins now, or nil: the operator's lock, a lockout, or the consecutive-failure cap.
+    func lockedReason(_ account: Account, rules: KindRules, now: Date) -> String? {
+        if account.locked { return "locked by the operator" }
+        let history = LoginFailureHistory(consecutiveFailures: account.failures, lockedUntil: account.lockedUntil)
+        switch rules.lockout.beforeAttempt(history, at: now) {
+        case .accountLocked(let until): return "locked after failed logins until \(Self.minute(until))"
+        case .accountDisabled: return "locked after \(history.consecutiveFailures) failed logins in a row; an operator must unlock it"
+        case .allow, .sourceThrottled: return nil
+        }
+    }
+
+    private static func day(_ date: Date) -> String {
+        String(minute(date).prefix(10))
+    }
+
+    private static func minute(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
     }
 
     /// Login events, newest first.
@@ -363,7 +478,9 @@ public struct CredentialService: Sendable {
 
     /// Verifies the audit trail's hash chain.
     public func verifyAudit() throws -> AuditChain.Verification {
-        AuditChain.verify(try auditTrail())
+        try store.read { reader in
+            AuditChain.verify(try reader.auditEntries(), checkpoint: try reader.auditCheckpoint())
+        }
     }
 
     // MARK: Helpers
@@ -389,7 +506,7 @@ public struct CredentialService: Sendable {
                 throw WachterError(.policyRefused, "the password was refused: \(refusal)")
             }
             for earlier in history {
-                if case .match = hasher.verify(secret, against: earlier) {
+                if case .match = rules(for: kind).hasher.verify(secret, against: earlier) {
                     throw WachterError(.policyRefused, "the password was refused: it was used before for this account; choose a new one")
                 }
             }
@@ -404,7 +521,7 @@ public struct CredentialService: Sendable {
     }
 
     /// A yescrypt hash of a random string, checked against when the account does not exist.
-    private static let decoyHash = "$y$j9T$V4cJ2Wqq8t0Xp5sS1.kJ/0$8oYB1yqN4J0Uu9Ew8BfQH8dO8lqkQb3hT0X5m9m1Zr5"
+    static let decoyHash = "$y$j9T$V4cJ2Wqq8t0Xp5sS1.kJ/0$8oYB1yqN4J0Uu9Ew8BfQH8dO8lqkQb3hT0X5m9m1Zr5"
 
     private static func noCustomer(_ id: String) -> WachterError {
         WachterError(.notFound, "there is no customer '\(id)'; `wachter customer list` shows them")
@@ -425,10 +542,12 @@ public struct AccountStatus: Encodable, Sendable {
     public var account: Account
     /// The hash's method and cost, and whether they are below policy.
     public var hash: HashAssessment
-    /// One word for the state: `ok`, `locked`, `locked-out` or `must-change`.
+    /// One word for the state: `ok`, `expiring`, `expired`, `must-change`, `locked-out` or `locked`.
     public var state: String
+    /// When the password expires under the rotation policy; nil when it never does.
+    public var passwordExpires: Date?
 
-    private enum CodingKeys: String, CodingKey { case account, hash, state }
+    private enum CodingKeys: String, CodingKey { case account, hash, state, passwordExpires }
 }
 
 extension CredentialService {
@@ -439,9 +558,24 @@ extension CredentialService {
     public func statuses(_ accounts: [Account]) -> [AccountStatus] {
         let now = clock.now()
         return accounts.map { account in
-            let state =
-                account.locked ? "locked" : account.isLocked(at: now) ? "locked-out" : account.mustChange ? "must-change" : "ok"
-            return AccountStatus(account: account, hash: hasher.assess(account.hash), state: state)
+            let kindRules = rules(for: account.kind)
+            let expiry = kindRules.expiry.status(setAt: account.passwordSetAt, mustChange: account.mustChange, at: now)
+            let state: String
+            if account.locked {
+                state = "locked"
+            } else if account.isLocked(at: now) {
+                state = "locked-out"
+            } else {
+                switch expiry {
+                case .mustChange: state = "must-change"
+                case .expired: state = "expired"
+                case .warning: state = "expiring"
+                case .never, .valid: state = "ok"
+                }
+            }
+            return AccountStatus(
+                account: account, hash: kindRules.hasher.assess(account.hash), state: state,
+                passwordExpires: kindRules.expiry.expiry(setAt: account.passwordSetAt))
         }
     }
 }

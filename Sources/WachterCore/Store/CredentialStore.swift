@@ -41,10 +41,41 @@ public protocol StoreReading {
     func passwordHistory(account: String, limit: Int) throws -> [String]
     /// Login events, newest first.
     func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent]
+    /// When failed attempts (any result but success) happened since `since`, for an
+    /// account or from a source address; newest first.
+    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date]
     /// The whole audit trail, oldest first.
     func auditEntries() throws -> [AuditEntry]
     /// The newest audit entry.
     func lastAuditEntry() throws -> AuditEntry?
+
+    // Report queries: each aggregates in the store, so that a report over a large
+    // store reads only what it shows (docs/REPORT.md).
+
+    /// Accounts matching a condition, by customer and name, at most `limit`, and how many match in all.
+    func accounts(matching condition: AccountCondition, limit: Int) throws -> (total: Int, rows: [AccountRow])
+    /// Calls `body` for every account, by customer and name, without holding them all.
+    func forEachAccount(_ body: (AccountRow) throws -> Void) throws
+    /// Successful and other logins per UTC day (days since 1970) in `[from, to)`.
+    func loginsPerDay(from: Date, to: Date) throws -> [(day: Int, logins: Int, failed: Int)]
+    /// Sources with at least `minimum` failed logins in `[from, to)`, most first, at most `limit`,
+    /// each with the `accountsPerSource` names it tried most; and how many sources qualify.
+    func failedSources(from: Date, to: Date, minimum: Int, limit: Int, accountsPerSource: Int) throws
+        -> (total: Int, sources: [SourceFinding])
+    /// Failed logins against each of `accounts` in `[from, to)`.
+    func failures(of accounts: [String], from: Date, to: Date, sourcesPerAccount: Int) throws -> [String: AccountFailures]
+    /// Unknown user names tried at least `minimum` times in `[from, to)`, most tried first.
+    func unknownUserNames(from: Date, to: Date, minimum: Int) throws -> [UnknownUser]
+    /// All unknown-user attempts and names in `[from, to)`.
+    func unknownUserTotals(from: Date, to: Date) throws -> UnknownUserTotals
+    /// Audit entries from `from` on, oldest first, at most `limit`, and how many there are.
+    func auditEntries(from: Date, limit: Int) throws -> (total: Int, entries: [AuditEntry], counts: [String: Int])
+    /// The audit trail's checkpoint, once `prune` removed its head.
+    func auditCheckpoint() throws -> AuditCheckpoint?
+    /// What retention removed in `[from, to)`, per record kind, and how many prune runs there were.
+    func retentionRemovals(from: Date, to: Date) throws -> (runs: Int, removed: [RetainedRecord: Int])
+    /// Every site with its latest check, or nil when the store has no site tables.
+    func latestSiteChecks() throws -> [SiteCheckSummary]?
 }
 
 /// Changes to the store, valid only inside ``CredentialStore/write(_:)``.
@@ -67,4 +98,17 @@ public protocol StoreWriting: StoreReading {
     func append(_ entry: AuditEntry) throws
     /// Records what an export file is after writing it.
     func setExportStamp(_ stamp: ExportStamp) throws
+
+    // Retention.
+
+    /// Removes login events before `cutoff`; returns how many.
+    func deleteLoginEvents(before cutoff: Date) throws -> Int
+    /// Removes stored site checks before `cutoff`; returns how many, or nil when there is no such table.
+    func deleteSiteChecks(before cutoff: Date) throws -> Int?
+    /// Removes earlier hashes set before `cutoff` (when given) and beyond the newest `keep` of each account.
+    func deletePasswordHistory(before cutoff: Date?, keep: Int) throws -> Int
+    /// Removes the audit trail's head through `sequence` and records `checkpoint` in its place.
+    func pruneAudit(through checkpoint: AuditCheckpoint) throws -> Int
+    /// Records in the retention log what one prune run removed.
+    func recordRetention(time: Date, record: RetainedRecord, removed: Int, cutoff: Date) throws
 }

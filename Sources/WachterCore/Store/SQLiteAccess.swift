@@ -65,6 +65,23 @@ struct SQLiteAccess: StoreWriting {
         }
     }
 
+    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date] {
+        var clauses = ["time >= ?", "result <> 'success'"]
+        var arguments: StatementArguments = [since.timeIntervalSince1970]
+        if let account {
+            clauses.append("account = ?")
+            arguments += [account]
+        }
+        if let source {
+            clauses.append("source = ?")
+            arguments += [source]
+        }
+        return try Double.fetchAll(
+            db, sql: "SELECT time FROM login_event WHERE \(clauses.joined(separator: " AND ")) ORDER BY time DESC",
+            arguments: arguments
+        ).map(Date.init(timeIntervalSince1970:))
+    }
+
     func auditEntries() throws -> [AuditEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY sequence").map(Self.audit)
     }
@@ -157,7 +174,7 @@ struct SQLiteAccess: StoreWriting {
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
-    private static func account(_ row: Row) -> Account {
+    static func account(_ row: Row) -> Account {
         let lockedUntil: Double? = row["locked_until"]
         let lastLogin: Double? = row["last_login"]
         return Account(
@@ -169,7 +186,7 @@ struct SQLiteAccess: StoreWriting {
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
-    private static func audit(_ row: Row) -> AuditEntry {
+    static func audit(_ row: Row) -> AuditEntry {
         AuditEntry(
             sequence: row["sequence"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"],
             action: row["action"], target: row["target"], detail: row["detail"],

@@ -22,7 +22,15 @@ public final class SQLiteStore: CredentialStore {
     ///   - create: Whether to create a missing file (and its directory, 0700).
     /// - Throws: ``WachterError`` with ``WachterError/Code/storeMissing``,
     ///   ``WachterError/Code/storeInsecure`` or ``WachterError/Code/storeFailure``.
-    public init(path: String, create: Bool = false) throws {
+    public convenience init(path: String, create: Bool = false) throws {
+        try self.init(path: path, create: create, migrateUpTo: nil)
+    }
+
+    /// The migrations a new store gets, in order.
+    public static var migrationNames: [String] { Schema.migrator.migrations }
+
+    /// Opens the store, applying migrations only up to `migrateUpTo` (tests of upgrades).
+    init(path: String, create: Bool, migrateUpTo last: String?) throws {
         self.path = path
         try StoreFiles.prepare(path: path, create: create)
         var configuration = Configuration()
@@ -36,7 +44,11 @@ public final class SQLiteStore: CredentialStore {
             let previous = umask(0o077)
             defer { umask(previous) }
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Schema.migrator.migrate(queue)
+            if let last {
+                try Schema.migrator.migrate(queue, upTo: last)
+            } else {
+                try Schema.migrator.migrate(queue)
+            }
         } catch {
             throw Self.mapped(error, "cannot open the store \(path)")
         }
@@ -80,8 +92,7 @@ public final class SQLiteStore: CredentialStore {
     }
 
     static func mapped(_ error: any Error, _ context: String) -> any Error {
-        if error is WachterError { return error }
-        if let database = error as? DatabaseError {
+                if let database = error as? DatabaseError {
             if database.resultCode == .SQLITE_CONSTRAINT {
                 return WachterError(.alreadyExists, "\(context): a record with that key exists already")
             }
@@ -89,7 +100,8 @@ public final class SQLiteStore: CredentialStore {
             // description would also show the SQL statement.
             return WachterError(.storeFailure, context, cause: "SQLite error \(database.resultCode.primaryResultCode.rawValue): \(database.message ?? "unknown")")
         }
-        return WachterError(.storeFailure, context, cause: "\(type(of: error))")
+        // Anything else was thrown by the caller's closure: it passes through unchanged.
+        return error
     }
 }
 

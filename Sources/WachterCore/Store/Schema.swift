@@ -57,9 +57,41 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-login-source") { db in
+            // Per-source throttling counts a source's recent failures over all accounts.
+            try db.execute(sql: "CREATE INDEX login_event_source ON login_event(source, time)")
+        }
+        // Retention: what each prune removed (for the report), and the audit trail's
+        // checkpoint once its head is pruned (AuditChain.verify starts from it).
+        // The report's queries scan a period of login events several times; a
+        // covering index on (time, result, source, account) answers them from the
+        // index alone (docs/REPORT.md, Performance). It starts with time, so it
+        // replaces login_event_time for every query that used that.
+        migrator.registerMigration("v3-retention") { db in
+            try db.execute(sql: """
+                CREATE TABLE retention_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run DOUBLE NOT NULL,
+                    record TEXT NOT NULL,
+                    removed INTEGER NOT NULL,
+                    cutoff DOUBLE NOT NULL
+                );
+                CREATE INDEX retention_log_run ON retention_log(run);
+                CREATE TABLE audit_checkpoint (
+                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                    sequence INTEGER NOT NULL,
+                    hash TEXT NOT NULL,
+                    time DOUBLE NOT NULL,
+                    created_at DOUBLE NOT NULL
+                );
+                CREATE INDEX audit_time ON audit(time);
+                CREATE INDEX login_event_report ON login_event(time, result, source, account);
+                DROP INDEX login_event_time;
+                """)
+        }
         // What each export file was when Wachter last wrote it, so that a re-export
         // after one change can patch the file instead of writing every line anew.
-        migrator.registerMigration("v2-export-stamps") { db in
+        migrator.registerMigration("v4-export-stamps") { db in
             try db.execute(sql: """
                 CREATE TABLE export_stamp (
                     path TEXT PRIMARY KEY NOT NULL,

@@ -18,6 +18,10 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
             case inputFailure = "input-failure"
             case auditBroken = "audit-broken"
             case exportFailure = "export-failure"
+            case deliveryFailure = "delivery-failure"
+            case agentUnavailable = "agent-unavailable"
+            case protocolViolation = "protocol-violation"
+            case cacheFlushFailed = "cache-flush-failed"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -48,6 +52,14 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
         public static let auditBroken = Code(.auditBroken)
         /// Writing an export file, or running its reload command, failed.
         public static let exportFailure = Code(.exportFailure)
+        /// The system's sendmail program could not be run or refused a message.
+        public static let deliveryFailure = Code(.deliveryFailure)
+        /// The agent's socket cannot be reached, or it did not answer in time.
+        public static let agentUnavailable = Code(.agentUnavailable)
+        /// A frame of the agent protocol (docs/PROTOCOL.md) is malformed.
+        public static let protocolViolation = Code(.protocolViolation)
+        /// The configured authentication-cache flush command failed.
+        public static let cacheFlushFailed = Code(.cacheFlushFailed)
 
         /// The code's stable name, such as `not-found`.
         public var description: String { value.rawValue }

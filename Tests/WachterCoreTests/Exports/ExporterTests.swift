@@ -32,8 +32,38 @@ private struct TamperedReader: StoreReading {
     func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent] {
         try inner.loginEvents(account: account, since: since, failedOnly: failedOnly, limit: limit)
     }
+    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date] {
+        try inner.failureTimes(account: account, source: source, since: since)
+    }
     func auditEntries() throws -> [AuditEntry] { try inner.auditEntries() }
     func lastAuditEntry() throws -> AuditEntry? { try inner.lastAuditEntry() }
+    func accounts(matching condition: AccountCondition, limit: Int) throws -> (total: Int, rows: [AccountRow]) {
+        try inner.accounts(matching: condition, limit: limit)
+    }
+    func forEachAccount(_ body: (AccountRow) throws -> Void) throws { try inner.forEachAccount(body) }
+    func loginsPerDay(from: Date, to: Date) throws -> [(day: Int, logins: Int, failed: Int)] {
+        try inner.loginsPerDay(from: from, to: to)
+    }
+    func failedSources(from: Date, to: Date, minimum: Int, limit: Int, accountsPerSource: Int) throws
+        -> (total: Int, sources: [SourceFinding])
+    {
+        try inner.failedSources(from: from, to: to, minimum: minimum, limit: limit, accountsPerSource: accountsPerSource)
+    }
+    func failures(of accounts: [String], from: Date, to: Date, sourcesPerAccount: Int) throws -> [String: AccountFailures] {
+        try inner.failures(of: accounts, from: from, to: to, sourcesPerAccount: sourcesPerAccount)
+    }
+    func unknownUserNames(from: Date, to: Date, minimum: Int) throws -> [UnknownUser] {
+        try inner.unknownUserNames(from: from, to: to, minimum: minimum)
+    }
+    func unknownUserTotals(from: Date, to: Date) throws -> UnknownUserTotals { try inner.unknownUserTotals(from: from, to: to) }
+    func auditEntries(from: Date, limit: Int) throws -> (total: Int, entries: [AuditEntry], counts: [String: Int]) {
+        try inner.auditEntries(from: from, limit: limit)
+    }
+    func auditCheckpoint() throws -> AuditCheckpoint? { try inner.auditCheckpoint() }
+    func retentionRemovals(from: Date, to: Date) throws -> (runs: Int, removed: [RetainedRecord: Int]) {
+        try inner.retentionRemovals(from: from, to: to)
+    }
+    func latestSiteChecks() throws -> [SiteCheckSummary]? { try inner.latestSiteChecks() }
 }
 
 struct ExporterTests {
@@ -73,7 +103,8 @@ struct ExporterTests {
         _ = try honest.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         let before = FileManager.default.contents(atPath: path)
         let tampered = CredentialService(
-            store: TamperedStore(inner: honest.store, rename: { _ in hostile }), hasher: honest.hasher, actor: "test")
+            store: TamperedStore(inner: honest.store, rename: { _ in hostile }), hasher: honest.rules(for: .mailbox).hasher,
+            actor: "test")
         let error = #expect(throws: WachterError.self) {
             try tampered.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         }

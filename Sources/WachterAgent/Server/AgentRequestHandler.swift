@@ -1,0 +1,203 @@
+internal import Foundation
+internal import Logging
+public import NIOPosix
+internal import Synchronization
+public import WachterCore
+
+/// Answers decoded requests: checks passwords on a bounded thread pool, applies the
+/// lockout policy, records login events and flushes caches.
+///
+/// It knows nothing of sockets, so that tests can drive it directly.
+public final class AgentRequestHandler: Sendable {
+    /// The credential service.
+    public let service: CredentialService
+    /// The failure counter.
+    public let tracker: FailureTracker
+    /// The batching recorder for events answered without a check.
+    public let recorder: LoginRecorder
+    private let pool: NIOThreadPool
+    private let maximumPending: Int
+    private let cacheFlush: CacheFlushCommand?
+    private let pending = Mutex(0)
+    private let logger: Logger
+
+    /// Creates a handler.
+    ///
+    /// - Parameters:
+    ///   - service: The credential service.
+    ///   - configuration: The agent's configuration (lockout, overload limit, cache flush).
+    ///   - pool: The thread pool for hashing and store writes.
+    ///   - recorder: The batching recorder.
+    public init(service: CredentialService, configuration: AgentConfiguration, pool: NIOThreadPool, recorder: LoginRecorder) {
+        self.service = service
+        self.tracker = FailureTracker(settings: configuration.lockout)
+        self.recorder = recorder
+        self.pool = pool
+        self.maximumPending = configuration.maximumPending
+        self.cacheFlush = configuration.cacheFlush
+        self.logger = service.logger
+    }
+
+    /// Answers one request.
+    ///
+    /// - Parameter request: The request.
+    /// - Returns: The answer; internal failures become `error` answers.
+    public func answer(_ request: AgentRequest) async -> AgentAnswer {
+        do {
+            switch request.kind {
+            case .authenticate: return try await authenticate(request)
+            case .status: return try await status(request)
+            case .changePassword: return try await changePassword(request)
+            case .sessionOpen, .sessionClose: return try await session(request)
+            }
+        } catch let error as Overload {
+            return AgentAnswer(.error, error.reason)
+        } catch {
+            logger.error("request failed", metadata: ["request": "\(request)", "error": "\(error)"])
+            return AgentAnswer(.error, "internal error; see the agent's log")
+        }
+    }
+
+    private struct Overload: Error {
+        var reason = "the agent is overloaded; try again"
+    }
+
+    /// Runs blocking work on the pool, refusing beyond the overload limit rather than queueing without end.
+    private func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let admitted = pending.withLock { count in
+            guard count < maximumPending else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { throw Overload() }
+        defer { pending.withLock { $0 -= 1 } }
+        return try await pool.runIfActive(body)
+    }
+
+    private func throttled(_ request: AgentRequest, account: String) async throws -> AgentAnswer? {
+        guard let source = request.source, tracker.isThrottled(source: source, at: service.clock.now()) else { return nil }
+        let reason = "too many failed logins from this address"
+        try await recorder.record(
+            LoginEvent(
+                time: service.clock.now(), account: account, service: request.service, source: source, result: .locked,
+                reason: reason))
+        return AgentAnswer(.locked, reason + "; try again later")
+    }
+
+    private func authenticate(_ request: AgentRequest) async throws -> AgentAnswer {
+        let account = CredentialService.lookupName(request.user)
+        if let answer = try await throttled(request, account: account) { return answer }
+        let service = service
+        let tracker = tracker
+        let password = request.password
+        let (outcome, effects, fingerprint) = try await offload {
+            let secret = password?.take() ?? Secret(bytes: [])
+            let fingerprint = tracker.fingerprint(account: account, password: secret)
+            let (outcome, effects) = try service.check(account: request.user, password: secret, service: request.service, source: request.source)
+            return (outcome, effects, fingerprint)
+        }
+        // The answer does not wait for the store: the effects are written in the next batch.
+        try await recorder.record(effects)
+        try await afterCheck(outcome, account: account, request: request, fingerprint: fingerprint)
+        return Self.answer(for: outcome)
+    }
+
+    /// Counts a failure, locks the account when the policy says so, forgets failures after a success.
+    private func afterCheck(_ outcome: VerifyOutcome, account: String, request: AgentRequest, fingerprint: Data) async throws {
+        switch outcome.result {
+        case .success, .expired:
+            tracker.recordSuccess(account: account)
+        case .failure, .unknownUser:
+            let verdict = tracker.recordFailure(account: account, source: request.source, fingerprint: fingerprint, at: service.clock.now())
+            if verdict.sourceThrottled {
+                logger.info("source throttled after failed logins", metadata: ["source": "\(request.source ?? "-")"])
+            }
+            guard outcome.result == .failure, !verdict.repeated else { return }
+            // A counted failure writes the queue at once, so that the consecutive-failure
+            // count the hard cap reads is current and a lock is in place for the next
+            // attempt; failures pay the commit, successes do not.
+            try await recorder.flush()
+            let service = service
+            let settings = tracker.settings
+            let locked = try await offload {
+                try service.applyLockout(account: account, recentFailures: verdict.accountFailures, settings: settings)
+            }
+            if locked != nil { _ = await flushCache(account) }
+        case .locked:
+            break
+        }
+    }
+
+    private static func answer(for outcome: VerifyOutcome) -> AgentAnswer {
+        switch outcome.result {
+        case .success: AgentAnswer(.success)
+        case .expired: AgentAnswer(.expired, outcome.reason ?? "the password must be changed")
+        case .failure: AgentAnswer(.failure, "authentication failed")
+        case .locked: AgentAnswer(.locked, outcome.reason ?? "the account is locked")
+        case .unknownUser: AgentAnswer(.unknownUser, "authentication failed")
+        }
+    }
+
+    private func status(_ request: AgentRequest) async throws -> AgentAnswer {
+        let service = service
+        let standing = try await offload { try service.standing(account: request.user) }
+        switch standing {
+        case .good: return AgentAnswer(.success)
+        case .mustChange: return AgentAnswer(.expired, "the password must be changed")
+        case .locked: return AgentAnswer(.locked, "the account is locked")
+        case .unknown: return AgentAnswer(.unknownUser, "no such account")
+        }
+    }
+
+    private func changePassword(_ request: AgentRequest) async throws -> AgentAnswer {
+        let account = CredentialService.lookupName(request.user)
+        if let answer = try await throttled(request, account: account) { return answer }
+        let service = service
+        let tracker = tracker
+        let (old, new) = (request.password, request.newPassword)
+        let (outcome, fingerprint) = try await offload {
+            let current = old?.take() ?? Secret(bytes: [])
+            let fingerprint = tracker.fingerprint(account: account, password: current)
+            let outcome = try service.changePassword(
+                account: request.user, old: current, new: new?.take() ?? Secret(bytes: []), service: request.service,
+                source: request.source)
+            return (outcome, fingerprint)
+        }
+        switch outcome {
+        case .changed:
+            tracker.recordSuccess(account: account)
+            if let problem = await flushCache(account) {
+                return AgentAnswer(.success, "the password was changed; \(problem)")
+            }
+            return AgentAnswer(.success, "the password was changed")
+        case .refused(let reason):
+            return AgentAnswer(.policyRefused, reason)
+        case .rejected(let verification):
+            try await afterCheck(verification, account: account, request: request, fingerprint: fingerprint)
+            return Self.answer(for: verification)
+        }
+    }
+
+    private func session(_ request: AgentRequest) async throws -> AgentAnswer {
+        let service = service
+        let standing = try await offload { try service.standing(account: request.user) }
+        logger.info(
+            request.kind == .sessionOpen ? "session opened" : "session closed",
+            metadata: ["account": "\(request.user)", "service": "\(request.service)", "source": "\(request.source ?? "-")"])
+        return standing == .unknown ? AgentAnswer(.unknownUser, "no such account") : AgentAnswer(.success)
+    }
+
+    /// Runs the cache flush command; a failure is logged as an error and returned, not ignored.
+    ///
+    /// - Returns: `cache flush failed: …` when it failed, else nil.
+    private func flushCache(_ account: String) async -> String? {
+        guard let cacheFlush else { return nil }
+        do {
+            try await pool.runIfActive { try cacheFlush.run(user: account) }
+            return nil
+        } catch {
+            logger.error("cache flush failed", metadata: ["account": "\(account)", "error": "\(error)"])
+            return "\(AgentAnswer.cacheFlushFailedPrefix) \(error)"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+internal import Logging
+public import NIOPosix
+public import ServiceLifecycle
+internal import Synchronization
+public import WachterCore
+
+/// Writes what the agent's logins change — the login events, the failure counts, the last
+/// login, a transparent rehash — in batches, one transaction per batch, so that a commit's
+/// fsync is paid once per batch rather than once per login.
+///
+/// Nothing is dropped: a full queue is written by the caller itself, a failed batch
+/// is put back, and graceful shutdown writes what is left before ``run()`` returns.
+public final class LoginRecorder: Service, Sendable {
+    /// Queued events beyond which ``record(_:)`` writes the queue itself.
+    public static let queueLimit = 50_000
+
+    private let service: CredentialService
+    private let pool: NIOThreadPool
+    private let pending = Mutex<[LoginEffects]>([])
+    private let doorbell: AsyncStream<Void>
+    private let ring: AsyncStream<Void>.Continuation
+
+    /// Creates a recorder.
+    ///
+    /// - Parameters:
+    ///   - service: The credential service whose store receives the events.
+    ///   - pool: The thread pool that runs the blocking writes.
+    public init(service: CredentialService, pool: NIOThreadPool) {
+        self.service = service
+        self.pool = pool
+        (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Queues a login event that changes nothing else.
+    ///
+    /// - Parameter event: The login event.
+    /// - Throws: ``WachterError`` when a direct write fails.
+    public func record(_ event: LoginEvent) async throws {
+        try await record(LoginEffects(event: event, account: nil, matched: false))
+    }
+
+    /// Queues a login's effects; when the queue is full, writes it at once.
+    ///
+    /// - Parameter effects: What the login changes.
+    /// - Throws: ``WachterError`` when a direct write fails.
+    public func record(_ effects: LoginEffects) async throws {
+        let count = pending.withLock { queue in
+            queue.append(effects)
+            return queue.count
+        }
+        if count >= Self.queueLimit {
+            try await flush()
+        } else {
+            ring.yield()
+        }
+    }
+
+    /// How many events wait to be written.
+    public var queued: Int { pending.withLock { $0.count } }
+
+    /// Writes every queued event.
+    ///
+    /// - Throws: ``WachterError`` when the store fails; the events stay queued then.
+    public func flush() async throws {
+        let batch = pending.withLock { queue -> [LoginEffects] in
+            var taken: [LoginEffects] = []
+            swap(&taken, &queue)
+            return taken
+        }
+        guard !batch.isEmpty else { return }
+        let service = service
+        do {
+            try await pool.runIfActive { try service.apply(batch) }
+        } catch {
+            pending.withLock { queue in queue.insert(contentsOf: batch, at: 0) }
+            throw error
+        }
+    }
+
+    /// Writes batches as events arrive, until graceful shutdown; then writes the rest.
+    ///
+    /// - Throws: ``WachterError`` when the last write fails.
+    public func run() async throws {
+        for await _ in doorbell.cancelOnGracefulShutdown() {
+            do {
+                try await flush()
+            } catch {
+                service.logger.error("cannot record login events", metadata: ["error": "\(error)"])
+            }
+        }
+        ring.finish()
+        try await flush()
+    }
+}

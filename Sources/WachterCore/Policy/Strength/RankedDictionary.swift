@@ -1,0 +1,88 @@
+internal import Foundation
+
+/// A list of words, most common first, that the estimator matches passwords against.
+public struct RankedDictionary: Sendable {
+    /// What the words are, for feedback.
+    public enum Category: String, Sendable, CaseIterable, Codable {
+        /// Passwords seen in leaks.
+        case passwords
+        /// Ordinary words of a language.
+        case words
+        /// First names and surnames.
+        case names
+    }
+
+    /// The dictionary's name, such as `english` or `passwords`.
+    public var name: String
+    /// What its words are.
+    public var category: Category
+    /// The words in lower case, most common first; the first has rank 1.
+    public var words: [String]
+
+    /// Creates a dictionary.
+    ///
+    /// - Parameters:
+    ///   - name: A short name, such as `dutch`.
+    ///   - category: What the words are.
+    ///   - words: The words, most common first.
+    public init(name: String, category: Category, words: [String]) {
+        self.name = name
+        self.category = category
+        self.words = words
+    }
+
+    /// Parses a word list with one word per line, most common first.
+    ///
+    /// Blank lines and lines starting with `#` are skipped; words are lowered.
+    /// - Parameters:
+    ///   - name: The dictionary's name.
+    ///   - category: What the words are.
+    ///   - text: The file's text.
+    /// - Returns: The dictionary.
+    public static func parse(name: String, category: Category, text: String) -> RankedDictionary {
+        var words: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let word = line.trimmingCharacters(in: .whitespaces)
+            if word.isEmpty || word.hasPrefix("#") { continue }
+            words.append(word.precomposedStringWithCompatibilityMapping.lowercased())
+        }
+        return RankedDictionary(name: name, category: category, words: words)
+    }
+
+    /// Reads a word list file with one word per line, most common first.
+    ///
+    /// - Parameters:
+    ///   - path: The file's path.
+    ///   - name: The dictionary's name; the file name without extension when nil.
+    ///   - category: What the words are.
+    /// - Returns: The dictionary.
+    /// - Throws: ``WachterError/Code/notFound`` when the file cannot be read.
+    public static func load(
+        contentsOf path: String, name: String? = nil, category: Category = .passwords
+    ) throws(WachterError) -> RankedDictionary {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw WachterError(.notFound, "cannot read the word list \(path)", cause: String(describing: error))
+        }
+        let base = name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return parse(name: base, category: category, text: text)
+    }
+
+    /// The word lists shipped under `policies/wordlists/` and built into the binary.
+    public static var builtIn: [RankedDictionary] { BuiltInWordlists.dictionaries }
+}
+
+/// The shipped word lists, parsed once per process.
+enum BuiltInWordlists {
+    static func category(of name: String) -> RankedDictionary.Category {
+        if name == "passwords" { return .passwords }
+        if name.hasPrefix("names") || name.hasPrefix("surnames") { return .names }
+        return .words
+    }
+
+    static let dictionaries: [RankedDictionary] = texts.map { entry in
+        RankedDictionary.parse(name: entry.name, category: category(of: entry.name), text: entry.text)
+    }
+}

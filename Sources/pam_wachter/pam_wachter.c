@@ -1,0 +1,207 @@
+/*
+ * pam_wachter.so: PAM entry points that ask the Wachter agent and map its answer
+ * to a PAM result. No policy lives here (docs/PAM.md): the agent decides, the
+ * module only translates, and denies whenever it gets no clear answer.
+ *
+ * Module arguments: socket=PATH (default /run/wachter/agent.sock),
+ * timeout=MS (default 3000, 1..60000).
+ */
+#define _GNU_SOURCE
+#include "pam_wachter.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_appl.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define DEFAULT_SOCKET "/run/wachter/agent.sock"
+#define DEFAULT_TIMEOUT_MS 3000
+
+struct options {
+    const char *socket;
+    int timeout_ms;
+};
+
+static int parse_options(pam_handle_t *pamh, int argc, const char **argv, struct options *options)
+{
+    options->socket = DEFAULT_SOCKET;
+    options->timeout_ms = DEFAULT_TIMEOUT_MS;
+    for (int i = 0; i < argc; i++) {
+        if (strncmp(argv[i], "socket=", 7) == 0 && argv[i][7] == '/') {
+            options->socket = argv[i] + 7;
+        } else if (strncmp(argv[i], "timeout=", 8) == 0) {
+            char *end = NULL;
+            long value = strtol(argv[i] + 8, &end, 10);
+            if (end == argv[i] + 8 || *end != '\0' || value < 1 || value > 60000)
+                goto bad;
+            options->timeout_ms = (int)value;
+        } else {
+            goto bad;
+        }
+        continue;
+bad:
+        pam_syslog(pamh, LOG_ERR, "bad module argument: %s", argv[i]);
+        return 0;
+    }
+    return 1;
+}
+
+/* Asks the agent with the service, user and source fields first. */
+static int ask(pam_handle_t *pamh, const struct options *options, enum wachter_kind kind, const char *user,
+               const char *secret1, const char *secret2, char *reason, size_t reason_size)
+{
+    const void *service = NULL;
+    const void *rhost = NULL;
+    if (pam_get_item(pamh, PAM_SERVICE, &service) != PAM_SUCCESS || service == NULL)
+        service = "unknown";
+    if (pam_get_item(pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
+        rhost = NULL;
+    const char *fields[5] = { service, user, rhost ? rhost : "", secret1, secret2 };
+    size_t count = kind == WACHTER_AUTHENTICATE ? 4 : kind == WACHTER_CHANGE_PASSWORD ? 5 : 3;
+    int code = wachter_ask(options->socket, options->timeout_ms, kind, fields, count, reason, reason_size);
+    if (code == WACHTER_UNREACHABLE)
+        pam_syslog(pamh, LOG_ERR, "no usable answer from the agent at %s; denying", options->socket);
+    else if (code == WACHTER_ERROR)
+        pam_syslog(pamh, LOG_ERR, "the agent answered an error: %s", reason);
+    return code;
+}
+
+static int get_user(pam_handle_t *pamh, const char **user)
+{
+    return pam_get_user(pamh, user, NULL) == PAM_SUCCESS && *user != NULL && **user != '\0';
+}
+
+EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    (void)flags;
+    struct options options;
+    const char *user = NULL;
+    const char *password = NULL;
+    char reason[256];
+    if (!parse_options(pamh, argc, argv, &options))
+        return PAM_SERVICE_ERR;
+    if (!get_user(pamh, &user))
+        return PAM_USER_UNKNOWN;
+    if (pam_get_authtok(pamh, PAM_AUTHTOK, &password, NULL) != PAM_SUCCESS || password == NULL)
+        return PAM_AUTH_ERR;
+    switch (ask(pamh, &options, WACHTER_AUTHENTICATE, user, password, NULL, reason, sizeof reason)) {
+    case WACHTER_SUCCESS:
+    case WACHTER_EXPIRED: /* the password matched; pam_sm_acct_mgmt demands the change */
+        return PAM_SUCCESS;
+    case WACHTER_FAILURE:
+        return PAM_AUTH_ERR;
+    case WACHTER_LOCKED:
+        return PAM_MAXTRIES;
+    case WACHTER_UNKNOWN_USER:
+        return PAM_USER_UNKNOWN;
+    case WACHTER_DENIED:
+        return PAM_AUTH_ERR;
+    default:
+        return PAM_AUTHINFO_UNAVAIL;
+    }
+}
+
+EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    (void)pamh;
+    (void)flags;
+    (void)argc;
+    (void)argv;
+    return PAM_SUCCESS;
+}
+
+EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    (void)flags;
+    struct options options;
+    const char *user = NULL;
+    char reason[256];
+    if (!parse_options(pamh, argc, argv, &options))
+        return PAM_SERVICE_ERR;
+    if (!get_user(pamh, &user))
+        return PAM_USER_UNKNOWN;
+    switch (ask(pamh, &options, WACHTER_STATUS, user, NULL, NULL, reason, sizeof reason)) {
+    case WACHTER_SUCCESS:
+        return PAM_SUCCESS;
+    case WACHTER_EXPIRED:
+        pam_info(pamh, "You are required to change your password immediately.");
+        return PAM_NEW_AUTHTOK_REQD;
+    case WACHTER_UNKNOWN_USER:
+        return PAM_USER_UNKNOWN;
+    default:
+        return PAM_PERM_DENIED;
+    }
+}
+
+EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    struct options options;
+    const char *user = NULL;
+    const char *old = NULL;
+    const char *new = NULL;
+    char reason[1100];
+    if (!parse_options(pamh, argc, argv, &options))
+        return PAM_SERVICE_ERR;
+    if (!get_user(pamh, &user))
+        return PAM_USER_UNKNOWN;
+    if (flags & PAM_PRELIM_CHECK) {
+        /* Ask for the current password now; it is checked with the change. */
+        if (pam_get_authtok(pamh, PAM_OLDAUTHTOK, &old, NULL) != PAM_SUCCESS || old == NULL)
+            return PAM_AUTHTOK_ERR;
+        return PAM_SUCCESS;
+    }
+    if (!(flags & PAM_UPDATE_AUTHTOK))
+        return PAM_SERVICE_ERR;
+    const void *item = NULL;
+    if (pam_get_item(pamh, PAM_OLDAUTHTOK, &item) != PAM_SUCCESS || item == NULL)
+        return PAM_AUTHTOK_ERR;
+    old = item;
+    if (pam_get_authtok(pamh, PAM_AUTHTOK, &new, NULL) != PAM_SUCCESS || new == NULL)
+        return PAM_AUTHTOK_ERR;
+    switch (ask(pamh, &options, WACHTER_CHANGE_PASSWORD, user, old, new, reason, sizeof reason)) {
+    case WACHTER_SUCCESS:
+        return PAM_SUCCESS;
+    case WACHTER_POLICY_REFUSED:
+        pam_error(pamh, "%s", reason);
+        return PAM_AUTHTOK_ERR;
+    case WACHTER_FAILURE:
+        pam_error(pamh, "The current password is wrong.");
+        return PAM_AUTHTOK_RECOVERY_ERR;
+    case WACHTER_UNKNOWN_USER:
+        return PAM_USER_UNKNOWN;
+    case WACHTER_LOCKED:
+        pam_error(pamh, "%s", reason);
+        return PAM_PERM_DENIED;
+    default:
+        return PAM_AUTHTOK_ERR;
+    }
+}
+
+static int session(pam_handle_t *pamh, int argc, const char **argv, enum wachter_kind kind)
+{
+    struct options options;
+    const char *user = NULL;
+    char reason[256];
+    if (!parse_options(pamh, argc, argv, &options))
+        return PAM_SERVICE_ERR;
+    if (!get_user(pamh, &user))
+        return PAM_SESSION_ERR;
+    return ask(pamh, &options, kind, user, NULL, NULL, reason, sizeof reason) == WACHTER_SUCCESS ? PAM_SUCCESS
+                                                                                                  : PAM_SESSION_ERR;
+}
+
+EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    (void)flags;
+    return session(pamh, argc, argv, WACHTER_SESSION_OPEN);
+}
+
+EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    (void)flags;
+    return session(pamh, argc, argv, WACHTER_SESSION_CLOSE);
+}

@@ -1,0 +1,130 @@
+import Foundation
+import InMemoryLogging
+import Logging
+import Testing
+import WachterCore
+
+struct CredentialServiceTests {
+    let directory: TemporaryDirectory
+    let service: CredentialService
+    let logs = InMemoryLogHandler()
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/w.sqlite", create: true)
+        var handler = logs
+        handler.logLevel = .trace
+        let logger = Logger(label: "test") { _ in handler }
+        service = CredentialService(
+            store: store, hasher: try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1)),
+            clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)), actor: "tester", logger: logger)
+        try service.addCustomer(id: "bakkerij", name: "Bakkerij Jansen", company: "Jansen BV", email: "info@bakkerij.nl")
+    }
+
+    @Test func anAddedAccountVerifiesAndRecordsTheLogin() throws {
+        try service.addAccount(name: "info@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .given(Secret("een lang wachtwoord")))
+        let good = try service.verify(account: "info@BAKKERIJ.nl", password: Secret("een lang wachtwoord"), service: "cli", source: "192.0.2.1")
+        #expect(good == VerifyOutcome(result: .success, matched: true, reason: nil))
+        let bad = try service.verify(account: "info@bakkerij.nl", password: Secret("een kort wachtwoord"), service: "cli", source: nil)
+        #expect(bad.result == .failure)
+        #expect(try service.account(named: "info@bakkerij.nl").failures == 1)
+        let events = try service.logins()
+        #expect(events.map(\.result) == [.failure, .success])
+        #expect(events.last?.source == "192.0.2.1")
+    }
+
+    @Test func anUnknownAccountIsRecordedAsUnknownUser() throws {
+        let outcome = try service.verify(account: "nobody@bakkerij.nl", password: Secret("whatever it is"), service: "cli", source: nil)
+        #expect(outcome.result == .unknownUser)
+        #expect(try service.logins().first?.result == .unknownUser)
+    }
+
+    @Test func aShortPasswordIsRefused() throws {
+        #expect {
+            try service.addAccount(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret("short")))
+        } throws: { ($0 as? WachterError)?.code == .policyRefused }
+        #expect(try service.accounts().isEmpty)
+    }
+
+    @Test func resetForcesAChangeAndLiftsALockout() throws {
+        try service.addAccount(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret("first password")))
+        let temporary = try service.reset(account: "jan")
+        #expect(temporary.count == 23)
+        let account = try service.account(named: "jan")
+        #expect(account.mustChange)
+        let outcome = try service.verify(account: "jan", password: temporary, service: "cli", source: nil)
+        #expect(outcome.result == .expired)
+        #expect(outcome.matched)
+        #expect(try service.verify(account: "jan", password: Secret("first password"), service: "cli", source: nil).result == .failure)
+    }
+
+    @Test func lockedAccountsRefuseEvenTheRightPassword() throws {
+        try service.addAccount(name: "jan", kind: .ssh, customerID: "bakkerij", password: .given(Secret("right password")))
+        try service.lock(account: "jan")
+        #expect(try service.verify(account: "jan", password: Secret("right password"), service: "cli", source: nil).result == .locked)
+        try service.unlock(account: "jan")
+        #expect(try service.verify(account: "jan", password: Secret("right password"), service: "cli", source: nil).result == .success)
+    }
+
+    @Test func anEarlierPasswordCannotBeSetAgain() throws {
+        try service.addAccount(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret("password one")))
+        try service.setPassword(account: "jan", to: Secret("password two"))
+        #expect {
+            try service.setPassword(account: "jan", to: Secret("password one"))
+        } throws: { ($0 as? WachterError)?.message.contains("used before") ?? false }
+        #expect {
+            try service.setPassword(account: "jan", to: Secret("password two"))
+        } throws: { ($0 as? WachterError)?.code == .policyRefused }
+    }
+
+    @Test func aLegacyHashIsReplacedAtTheNextSuccessfulLogin() throws {
+        try service.addAccount(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret("placeholder pw")))
+        let md5 = "$1$wOxKbaW4$VdDUu8UBKRgTM9bam0AxS/"  // mkpasswd -m md5crypt of Wachter-vector-1
+        try service.store.write { writer in
+            var account = try #require(try writer.account(named: "jan"))
+            account.hash = md5
+            try writer.update(account)
+        }
+        #expect(try service.verify(account: "jan", password: Secret("Wachter-vector-1"), service: "cli", source: nil).result == .success)
+        let rehashed = try service.account(named: "jan").hash
+        #expect(rehashed.hasPrefix("$y$"))
+        #expect(try service.verify(account: "jan", password: Secret("Wachter-vector-1"), service: "cli", source: nil).result == .success)
+    }
+
+    @Test func everyOperatorActionIsAuditedAndTheChainHolds() throws {
+        try service.addAccount(name: "jan", kind: .ftp, customerID: "bakkerij", password: .generate)
+        _ = try service.reset(account: "jan")
+        try service.lock(account: "jan")
+        try service.unlock(account: "jan")
+        try service.removeAccount(named: "jan")
+        let actions = try service.auditTrail().map(\.action)
+        #expect(actions == ["customer.add", "account.add", "reset", "lock", "unlock", "account.remove"])
+        #expect(try service.auditTrail().allSatisfy { $0.actor == "tester" })
+        #expect(try service.verifyAudit() == .intact(count: 6))
+    }
+
+    @Test func noSecretReachesTheLogsOrTheAuditTrail() throws {
+        let canary = "canary-\(UUID().uuidString)"
+        try service.addAccount(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret(canary)))
+        _ = try service.verify(account: "jan", password: Secret(canary), service: "cli", source: nil)
+        _ = try service.verify(account: "jan", password: Secret(canary + "x"), service: "cli", source: nil)
+        try? service.setPassword(account: "jan", to: Secret(canary))
+        #expect(!logs.entries.isEmpty)
+        for entry in logs.entries {
+            #expect(!"\(entry.message) \(entry.metadata)".contains(canary))
+        }
+        for entry in try service.auditTrail() {
+            #expect(!"\(entry)".contains(canary))
+        }
+    }
+
+    @Test func aNameIsCheckedBeforeAnythingIsStored() throws {
+        #expect {
+            try service.addAccount(name: "jan:x", kind: .ftp, customerID: "bakkerij", password: .generate)
+        } throws: { ($0 as? WachterError)?.code == .invalidName }
+        #expect {
+            try service.addAccount(name: "jan", kind: .ftp, customerID: "nobody", password: .generate)
+        } throws: { ($0 as? WachterError)?.code == .notFound }
+        #expect(try service.accounts().isEmpty)
+    }
+}

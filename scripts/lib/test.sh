@@ -1,0 +1,61 @@
+# Shared helpers for the scripts/test-* integration tests (sourced, not run).
+# Each test counts checks and ends with the line "N passed, N failed".
+
+passed=0
+failed=0
+pids=()
+
+check() { # check NAME COMMAND...: the command must succeed
+    local name="$1"; shift
+    if "$@" >>"$work/check.log" 2>&1; then passed=$((passed + 1)); echo "ok   $name"
+    else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+
+refute() { # refute NAME COMMAND...: the command must fail
+    local name="$1"; shift
+    if "$@" >>"$work/check.log" 2>&1; then failed=$((failed + 1)); echo "FAIL $name (succeeded)"
+    else passed=$((passed + 1)); echo "ok   $name"; fi
+}
+
+ensure_packages() { # ensure_packages PKG...: installs what is missing (needs root and apt)
+    local missing=()
+    for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+    if ((${#missing[@]})); then
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+wachter_binary() { # the built wachter, building it when WACHTER is not given
+    if [[ -n "${WACHTER:-}" ]]; then echo "$WACHTER"; return; fi
+    (cd "$root" && swift build -c "${CONFIGURATION:-debug}" --product wachter >&2)
+    echo "$(cd "$root" && swift build -c "${CONFIGURATION:-debug}" --show-bin-path)/wachter"
+}
+
+start_agent() { # start_agent SOCKET [serve options...]: starts the agent in the background
+    local socket="$1"; shift
+    "$wachter" serve --store "$store" --socket "$socket" --group "${AGENT_GROUP:-wachter-test-none}" -v "$@" >>"$work/agent.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 100); do [[ -S "$socket" ]] && return 0; sleep 0.1; done
+    echo "the agent did not start; its log:" >&2
+    cat "$work/agent.log" >&2
+    return 1
+}
+
+stop_all() { # stops what this test started, by PID
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    pids=()
+}
+
+canary_absent() { # canary_absent PASSWORD FILE...: the password is in none of the files
+    local password="$1"; shift
+    ! grep -rqaF -- "$password" "$@"
+}
+
+finish() {
+    stop_all
+    echo "$passed passed, $failed failed"
+    [[ "${KEEP:-}" == 1 ]] && echo "kept $work" || rm -rf "$work"
+    ((failed == 0))
+}
