@@ -1,0 +1,222 @@
+import ArgumentParser
+import Foundation
+import WachterTLS
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `wachter site check`: checks that sites serve a healthy TLS certificate, and that
+/// their certificate and key files on disk are sound.
+struct SiteCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the TLS certificates that sites serve, and their files on disk.",
+        discussion: """
+            Connects to each site (the domain on port 443, or --connect HOST:PORT), runs a
+            TLS handshake with SNI set to the domain, and verifies the served chain against
+            the system trust store (or --ca-file) with the domain as the expected host
+            name: dates, subjectAltName (RFC 6125; a common name alone never matches),
+            chain, key size and signature digest. With --cert-file and --key-file it also
+            checks the files the web server uses, and whether they are what it serves.
+
+            Every problem has a stable code (docs/TLS.md lists them), such as expired,
+            expires-soon, hostname-mismatch, incomplete-chain or disk-differs-from-served.
+            Domains must be ASCII: give an IDN in punycode (xn--...).
+
+            On a terminal, a progress line on standard error counts the sites done.
+
+            EXIT STATUS (the monitoring-plugin convention, for the worst site):
+              0   every site is ok
+              1   a warning, such as a certificate that expires within --warn-days
+              2   a critical problem
+              3   unknown: a site could not be checked (and none is critical)
+              64  a usage error
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The domains to check, in ASCII.", valueName: "domain"))
+    var domains: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Connect here instead of to each domain on port 443; SNI stays the domain.", valueName: "host:port"))
+    var connect: String?
+
+    @Option(name: .long, help: ArgumentHelp("Trust the roots in this PEM bundle instead of the system store.", valueName: "pem"))
+    var caFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also check this certificate file (PEM, leaf first); one domain only.", valueName: "path"))
+    var certFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also check that this key file belongs to the certificate; one domain only.", valueName: "path"))
+    var keyFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Warn when a certificate expires within this many days.", valueName: "days"))
+    var warnDays: Int = SiteChecker.defaultWarnDays
+
+    @Option(name: .long, help: ArgumentHelp("Seconds one site may take to connect and finish the handshake.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("How many sites to check at a time.", valueName: "n"))
+    var concurrency: Int = SiteChecker.defaultConcurrency
+
+    @Flag(name: .long, help: "Print the results as JSON instead of text.")
+    var json = false
+
+    /// The parsed `--connect`, set by `validate()`.
+    private var endpoint: Endpoint? { connect.flatMap(Endpoint.init(parsing:)) }
+
+    func validate() throws {
+        guard !domains.isEmpty else {
+            throw ValidationError("Name at least one domain to check, such as `wachter site check example.com`.")
+        }
+        for domain in domains {
+            if let problem = Self.domainProblem(domain) {
+                throw ValidationError(problem)
+            }
+        }
+        if let connect, Endpoint(parsing: connect) == nil {
+            throw ValidationError("--connect '\(connect)' is not HOST:PORT; write it as 192.0.2.10:443 or [2001:db8::1]:443.")
+        }
+        guard warnDays >= 0 && warnDays <= 3650 else {
+            throw ValidationError("--warn-days must be from 0 to 3650, not \(warnDays).")
+        }
+        guard timeout > 0 && timeout <= 600 else {
+            throw ValidationError("--timeout must be more than 0 and at most 600 seconds, not \(timeout).")
+        }
+        guard concurrency >= 1 && concurrency <= 1024 else {
+            throw ValidationError("--concurrency must be from 1 to 1024, not \(concurrency).")
+        }
+        if (certFile != nil || keyFile != nil) && Set(domains.map { $0.lowercased() }).count != 1 {
+            throw ValidationError("--cert-file and --key-file belong to one site: name exactly one domain with them.")
+        }
+    }
+
+    func run() async throws {
+        let checker: SiteChecker
+        do {
+            checker = try SiteChecker(
+                trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
+                timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency)
+        } catch {
+            throw SiteCheckFailure(description: error.description)
+        }
+        var seen = Set<String>()
+        let requests = domains.map { $0.lowercased() }.filter { seen.insert($0).inserted }.map {
+            SiteCheckRequest(domain: $0, connect: endpoint, certFile: certFile, keyFile: keyFile)
+        }
+        let progress = isatty(STDERR_FILENO) == 1 && requests.count > 1 ? ProgressLine(total: requests.count) : nil
+        let results = await checker.check(requests, now: Self.now()) { done, total in
+            progress?.show(done: done)
+        }
+        progress?.clear()
+        let worst = Verdict.worst(results.map(\.verdict))
+        if json {
+            print(try Self.json(results, worst: worst))
+        } else {
+            print(Self.text(results), terminator: "")
+        }
+        if worst != .ok {
+            throw ExitCode(worst.exitCode)
+        }
+    }
+
+    /// The time to judge certificates at: now, or `WACHTER_NOW` (ISO 8601), which
+    /// exists for tests, as for every other wachter command.
+    static func now() -> Date {
+        if let text = ProcessInfo.processInfo.environment["WACHTER_NOW"],
+            let date = ISO8601DateFormatter().date(from: text)
+        {
+            return date
+        }
+        return Date()
+    }
+
+    /// Why `domain` cannot be checked, as a sentence that says how to fix it; nil when it is fine.
+    static func domainProblem(_ domain: String) -> String? {
+        guard domain.allSatisfy(\.isASCII) else {
+            return "'\(domain)' is not ASCII: give an internationalized domain in punycode, such as xn--mnchen-3ya.de for münchen.de."
+        }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+        guard domain.count <= 253, labels.count >= 1,
+            labels.allSatisfy({ label in
+                !label.isEmpty && label.count <= 63 && label.allSatisfy(allowed.contains) && !label.hasPrefix("-")
+                    && !label.hasSuffix("-")
+            })
+        else {
+            return "'\(domain)' is not a domain name: use letters, digits and hyphens in dot-separated labels, such as www.example.com."
+        }
+        return nil
+    }
+
+    /// One block per site, worst first within the given order's stable sort, and a summary line.
+    static func text(_ results: [SiteCheckResult]) -> String {
+        let width = min(48, results.map(\.domain.count).max() ?? 0)
+        var output = ""
+        for result in results {
+            let label = result.verdict.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0)
+            let domain = result.domain.padding(toLength: max(width, result.domain.count), withPad: " ", startingAt: 0)
+            var line = "\(label)\(domain)"
+            if let notAfter = result.notAfter, let days = result.daysLeft {
+                line += "  until \(day(notAfter)) (\(days) days)"
+            }
+            if result.endpoint != "\(result.domain):443" {
+                line += "  via \(result.endpoint)"
+            }
+            output += line + "\n"
+            for problem in result.problems {
+                output += "         - \(problem)\n"
+            }
+        }
+        var counts: [Verdict: Int] = [:]
+        for result in results { counts[result.verdict, default: 0] += 1 }
+        let summary = Verdict.allCases.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        output += "\(results.count) \(results.count == 1 ? "site" : "sites"): \(summary)\n"
+        return output
+    }
+
+    /// The results as one JSON object: the worst verdict, its exit code and every site.
+    static func json(_ results: [SiteCheckResult], worst: Verdict) throws -> String {
+        struct Report: Encodable {
+            var verdict: Verdict
+            var exitCode: Int32
+            var sites: [SiteCheckResult]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(Report(verdict: worst, exitCode: worst.exitCode, sites: results))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func day(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
+    }
+}
+
+/// A runtime failure of `site check`, printed as `Error: ...` with exit status 1.
+struct SiteCheckFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The progress line on a terminal: `checked 120/1000 sites`, rewritten in place.
+final class ProgressLine: Sendable {
+    private let total: Int
+
+    init(total: Int) {
+        self.total = total
+    }
+
+    func show(done: Int) {
+        FileHandle.standardError.write(Data("\rchecked \(done)/\(total) sites".utf8))
+    }
+
+    func clear() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
