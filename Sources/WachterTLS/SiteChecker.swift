@@ -99,6 +99,9 @@ public struct SiteChecker: Sendable {
         trust: TrustSource = .system, warnDays: Int = SiteChecker.defaultWarnDays,
         timeout: Duration = SiteChecker.defaultTimeout, concurrency: Int = SiteChecker.defaultConcurrency
     ) throws(TLSCheckError) {
+        if case .pemFile(let path) = trust, !FileManager.default.isReadableFile(atPath: path) {
+            throw TLSCheckError(.trustStoreUnavailable, "The CA file \(path) does not exist or cannot be read.")
+        }
         do {
             switch trust {
             case .system: self.trust = try TrustStore.system()

@@ -161,7 +161,7 @@ struct SiteCheckCommand: AsyncParsableCommand {
             let domain = result.domain.padding(toLength: max(width, result.domain.count), withPad: " ", startingAt: 0)
             var line = "\(label)\(domain)"
             if let notAfter = result.notAfter, let days = result.daysLeft {
-                line += "  until \(day(notAfter)) (\(days) days)"
+                line += days < 0 ? "  expired \(day(notAfter))" : "  until \(day(notAfter)) (\(days) \(days == 1 ? "day" : "days") left)"
             }
             if result.endpoint != "\(result.domain):443" {
                 line += "  via \(result.endpoint)"
