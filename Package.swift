@@ -79,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "WachterTLS",
-            dependencies: ["COpenSSL"],
+            dependencies: ["COpenSSL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictLibrary
         ),
         .executableTarget(
@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WachterCLITests",
-            dependencies: ["wachter", "WachterCore"],
+            dependencies: ["wachter", "WachterCore", "WachterTLS"],
             swiftSettings: strict
         ),
     ]

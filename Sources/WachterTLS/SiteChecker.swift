@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 
 /// Which root certificates a check trusts.
 public enum TrustSource: Sendable, Hashable {
@@ -86,6 +87,7 @@ public struct SiteChecker: Sendable {
 
     private let trust: TrustStore
     private let client: TLSClient
+    private let logger: Logger
 
     /// Loads the trust store and sets up the TLS client.
     ///
@@ -94,10 +96,13 @@ public struct SiteChecker: Sendable {
     ///   - warnDays: The warning period in days (at least 0).
     ///   - timeout: The limit for connecting and the handshake of one site.
     ///   - concurrency: How many sites to check at a time (at least 1).
+    ///   - logger: Where to log each finished site (debug) and each batch (info), with
+    ///     the data in metadata.
     /// - Throws: `TLSCheckError` when the trust store does not load or OpenSSL fails.
     public init(
         trust: TrustSource = .system, warnDays: Int = SiteChecker.defaultWarnDays,
-        timeout: Duration = SiteChecker.defaultTimeout, concurrency: Int = SiteChecker.defaultConcurrency
+        timeout: Duration = SiteChecker.defaultTimeout, concurrency: Int = SiteChecker.defaultConcurrency,
+        logger: Logger = Logger(label: "wachter.tls")
     ) throws(TLSCheckError) {
         if case .pemFile(let path) = trust, !FileManager.default.isReadableFile(atPath: path) {
             throw TLSCheckError(.trustStoreUnavailable, "The CA file \(path) does not exist or cannot be read.")
@@ -118,6 +123,7 @@ public struct SiteChecker: Sendable {
         self.warnDays = max(0, warnDays)
         self.timeout = timeout
         self.concurrency = max(1, concurrency)
+        self.logger = logger
     }
 
     /// Checks many sites, at most `concurrency` at a time.
@@ -135,7 +141,8 @@ public struct SiteChecker: Sendable {
         let pool = WorkerPool(threads: width)
         defer { pool.shutdown() }
         let probe = SiteProbe(analysis: ChainAnalysis(trust: trust, warnDays: warnDays), client: client, timeout: timeout)
-        return await withTaskGroup(of: (Int, SiteCheckResult).self) { group in
+        let started = ContinuousClock.now
+        let results = await withTaskGroup(of: (Int, SiteCheckResult).self) { group in
             var results = [SiteCheckResult?](repeating: nil, count: requests.count)
             var next = 0
             func start() {
@@ -148,12 +155,26 @@ public struct SiteChecker: Sendable {
             var done = 0
             for await (index, result) in group {
                 results[index] = result
+                logger.debug(
+                    "site checked",
+                    metadata: [
+                        "domain": "\(result.domain)", "verdict": "\(result.verdict)",
+                        "problems": "\(result.problems.map(\.code.description).joined(separator: ","))",
+                        "milliseconds": "\(result.milliseconds)",
+                    ])
                 done += 1
                 progress?(done, requests.count)
                 if next < requests.count { start() }
             }
             return results.compactMap(\.self)
         }
+        logger.info(
+            "sites checked",
+            metadata: [
+                "sites": "\(results.count)", "threads": "\(width)", "verdict": "\(Verdict.worst(results.map(\.verdict)))",
+                "duration": "\(started.duration(to: .now))",
+            ])
+        return results
     }
 
     /// Checks one site.

@@ -50,8 +50,8 @@ struct SiteProbe: Sendable {
                 add(.connectionFailed, "Cannot connect to \(endpoint): \(detail).")
             }
         }
-        let milliseconds = Int(started.duration(to: .now).components.seconds * 1000)
-            + Int(started.duration(to: .now).components.attoseconds / 1_000_000_000_000_000)
+        let elapsed = started.duration(to: .now).components
+        let milliseconds = Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
 
         var disk: CertificateSummary?
         var diskLeaf: Certificate?

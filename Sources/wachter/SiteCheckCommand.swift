@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WachterTLS
 
 #if canImport(Glibc)
@@ -95,14 +96,13 @@ struct SiteCheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let checker: SiteChecker
-        do {
-            checker = try SiteChecker(
-                trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
-                timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency)
-        } catch {
-            throw SiteCheckFailure(description: error.description)
-        }
+        // Quiet unless something goes wrong; the root command's --verbose may lower this.
+        var logger = Logger(label: "wachter.tls")
+        logger.logLevel = .warning
+        // A TLSCheckError prints as "Error: <sentence>" and exits 1.
+        let checker = try SiteChecker(
+            trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
+            timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger)
         var seen = Set<String>()
         let requests = domains.map { $0.lowercased() }.filter { seen.insert($0).inserted }.map {
             SiteCheckRequest(domain: $0, connect: endpoint, certFile: certFile, keyFile: keyFile)
@@ -197,11 +197,6 @@ struct SiteCheckCommand: AsyncParsableCommand {
         formatter.formatOptions = [.withFullDate]
         return formatter.string(from: date)
     }
-}
-
-/// A runtime failure of `site check`, printed as `Error: ...` with exit status 1.
-struct SiteCheckFailure: Error, CustomStringConvertible {
-    var description: String
 }
 
 /// The progress line on a terminal: `checked 120/1000 sites`, rewritten in place.
