@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WachterCore
 import WachterTLS
 
 #if canImport(Glibc)
@@ -54,8 +55,12 @@ struct SiteCheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also check that this key file belongs to the certificate; one domain only.", valueName: "path"))
     var keyFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Warn when a certificate expires within this many days.", valueName: "days"))
-    var warnDays: Int = SiteChecker.defaultWarnDays
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Warn when a certificate expires within this many days.",
+            discussion: "Default: the policy's [tls] warn_days (21 as shipped).", valueName: "days"))
+    var warnDays: Int?
 
     @Option(name: .long, help: ArgumentHelp("Seconds one site may take to connect and finish the handshake.", valueName: "seconds"))
     var timeout: Double = 10
@@ -63,8 +68,7 @@ struct SiteCheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many sites to check at a time.", valueName: "n"))
     var concurrency: Int = SiteChecker.defaultConcurrency
 
-    @Flag(name: .long, help: "Print the results as JSON instead of text.")
-    var json = false
+    @OptionGroup var global: GlobalOptions
 
     /// The parsed `--connect`, set by `validate()`.
     private var endpoint: Endpoint? { connect.flatMap(Endpoint.init(parsing:)) }
@@ -81,7 +85,7 @@ struct SiteCheckCommand: AsyncParsableCommand {
         if let connect, Endpoint(parsing: connect) == nil {
             throw ValidationError("--connect '\(connect)' is not HOST:PORT; write it as 192.0.2.10:443 or [2001:db8::1]:443.")
         }
-        guard warnDays >= 0 && warnDays <= 3650 else {
+        if let warnDays, warnDays < 0 || warnDays > 3650 {
             throw ValidationError("--warn-days must be from 0 to 3650, not \(warnDays).")
         }
         guard timeout > 0 && timeout <= 600 else {
@@ -96,9 +100,11 @@ struct SiteCheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Quiet unless something goes wrong; the root command's --verbose may lower this.
-        var logger = Logger(label: "wachter.tls")
-        logger.logLevel = .warning
+        // Log lines go to standard error, so that standard output stays data;
+        // quiet unless --verbose.
+        var logger = Logger(label: "wachter.tls") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = global.verbose ? .info : .warning
+        let warnDays = try self.warnDays ?? global.loadPolicy().tls.warnDays
         // A TLSCheckError prints as "Error: <sentence>" and exits 1.
         let checker = try SiteChecker(
             trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
@@ -108,12 +114,12 @@ struct SiteCheckCommand: AsyncParsableCommand {
             SiteCheckRequest(domain: $0, connect: endpoint, certFile: certFile, keyFile: keyFile)
         }
         let progress = isatty(STDERR_FILENO) == 1 && requests.count > 1 ? ProgressLine(total: requests.count) : nil
-        let results = await checker.check(requests, now: Self.now()) { done, total in
+        let results = await checker.check(requests, now: GlobalOptions.clock().now()) { done, total in
             progress?.show(done: done)
         }
         progress?.clear()
         let worst = Verdict.worst(results.map(\.verdict))
-        if json {
+        if global.json {
             print(try Self.json(results, worst: worst))
         } else {
             print(Self.text(results), terminator: "")
@@ -121,17 +127,6 @@ struct SiteCheckCommand: AsyncParsableCommand {
         if worst != .ok {
             throw ExitCode(worst.exitCode)
         }
-    }
-
-    /// The time to judge certificates at: now, or `WACHTER_NOW` (ISO 8601), which
-    /// exists for tests, as for every other wachter command.
-    static func now() -> Date {
-        if let text = ProcessInfo.processInfo.environment["WACHTER_NOW"],
-            let date = ISO8601DateFormatter().date(from: text)
-        {
-            return date
-        }
-        return Date()
     }
 
     /// Why `domain` cannot be checked, as a sentence that says how to fix it; nil when it is fine.

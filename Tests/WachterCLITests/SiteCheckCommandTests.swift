@@ -10,10 +10,10 @@ import WachterTLS
     @Test func defaultsAreTheDocumentedOnes() throws {
         let command = try SiteCheckCommand.parse(["example.com"])
         #expect(command.domains == ["example.com"])
-        #expect(command.warnDays == 21)
+        #expect(command.warnDays == nil)
         #expect(command.timeout == 10)
         #expect(command.concurrency == SiteChecker.defaultConcurrency)
-        #expect(!command.json)
+        #expect(!command.global.json)
     }
 
     @Test func optionsParse() throws {
@@ -27,7 +27,7 @@ import WachterTLS
         #expect(command.warnDays == 30)
         #expect(command.timeout == 2.5)
         #expect(command.concurrency == 8)
-        #expect(command.json)
+        #expect(command.global.json)
     }
 
     @Test(arguments: [
