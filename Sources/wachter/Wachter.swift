@@ -42,6 +42,7 @@ struct Wachter: AsyncParsableCommand {
             PruneCommand.self,
             ServeCommand.self,
             HookCommand.self,
+            SiteCommand.self,
         ]
     )
 }
