@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Synchronization
 
 /// Which root certificates a check trusts.
 public enum TrustSource: Sendable, Hashable {
@@ -131,7 +132,8 @@ public struct SiteChecker: Sendable {
     /// - Parameters:
     ///   - requests: The sites to check.
     ///   - now: The time to judge dates at; pass `Date()` outside tests.
-    ///   - progress: Called after each finished site with the number done and the total.
+    ///   - progress: Called after each finished site with the number done and the
+    ///     total; on a worker thread, one call at a time, with `done` counting up.
     /// - Returns: One result per request, in the order of `requests`.
     public func check(
         _ requests: [SiteCheckRequest], now: Date, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
@@ -142,31 +144,27 @@ public struct SiteChecker: Sendable {
         defer { pool.shutdown() }
         let probe = SiteProbe(analysis: ChainAnalysis(trust: trust, warnDays: warnDays), client: client, timeout: timeout)
         let started = ContinuousClock.now
-        let results = await withTaskGroup(of: (Int, SiteCheckResult).self) { group in
-            var results = [SiteCheckResult?](repeating: nil, count: requests.count)
-            var next = 0
-            func start() {
-                let index = next
-                let request = requests[index]
-                next += 1
-                group.addTask { (index, await pool.run { probe.run(request, now: now) }) }
+        let batch = Batch(count: requests.count)
+        let logger = self.logger
+        // Every request goes to the pool at once: its threads bound the concurrency
+        // and work through the queue by themselves, so a busy cooperative pool
+        // delays only the one resumption at the end, never the checks.
+        let results: [SiteCheckResult] = await withCheckedContinuation { continuation in
+            for (index, request) in requests.enumerated() {
+                pool.submit {
+                    let result = probe.run(request, now: now)
+                    logger.debug(
+                        "site checked",
+                        metadata: [
+                            "domain": "\(result.domain)", "verdict": "\(result.verdict)",
+                            "problems": "\(result.problems.map(\.code.description).joined(separator: ","))",
+                            "milliseconds": "\(result.milliseconds)",
+                        ])
+                    if let all = batch.store(result, at: index, progress: progress) {
+                        continuation.resume(returning: all)
+                    }
+                }
             }
-            while next < width { start() }
-            var done = 0
-            for await (index, result) in group {
-                results[index] = result
-                logger.debug(
-                    "site checked",
-                    metadata: [
-                        "domain": "\(result.domain)", "verdict": "\(result.verdict)",
-                        "problems": "\(result.problems.map(\.code.description).joined(separator: ","))",
-                        "milliseconds": "\(result.milliseconds)",
-                    ])
-                done += 1
-                progress?(done, requests.count)
-                if next < requests.count { start() }
-            }
-            return results.compactMap(\.self)
         }
         logger.info(
             "sites checked",
@@ -185,5 +183,27 @@ public struct SiteChecker: Sendable {
     /// - Returns: The site's result.
     public func check(_ request: SiteCheckRequest, now: Date) async -> SiteCheckResult {
         await check([request], now: now)[0]
+    }
+}
+
+/// The results of one `check` call, filled in by the worker threads.
+private final class Batch: Sendable {
+    private let state: Mutex<(results: [SiteCheckResult?], done: Int)>
+
+    init(count: Int) {
+        state = Mutex((results: [SiteCheckResult?](repeating: nil, count: count), done: 0))
+    }
+
+    /// Stores one result and reports progress; returns every result once the last one is in.
+    func store(
+        _ result: SiteCheckResult, at index: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    ) -> [SiteCheckResult]? {
+        state.withLock { state in
+            state.results[index] = result
+            state.done += 1
+            // Inside the lock, so that calls come one at a time and in order.
+            progress?(state.done, state.results.count)
+            return state.done == state.results.count ? state.results.compactMap(\.self) : nil
+        }
     }
 }

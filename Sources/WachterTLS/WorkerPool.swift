@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Checks block in getaddrinfo(3) and wait in poll(2); Swift's cooperative thread
 /// pool has one thread per core and must never block, so that work runs here and
-/// is bridged back to async code with a continuation.
+/// is bridged back to async code with a continuation (`SiteChecker.check`).
 final class WorkerPool: Sendable {
     private typealias Job = @Sendable () -> Void
 
@@ -25,20 +25,14 @@ final class WorkerPool: Sendable {
         }
     }
 
-    /// Runs `work` on one of the pool's threads and returns its result.
-    func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
-        await withCheckedContinuation { continuation in
-            submit { continuation.resume(returning: work()) }
-        }
-    }
-
     /// Lets the threads finish the queued work and exit.
     func shutdown() {
         queue.withLock { $0.closed = true }
         for _ in 0..<threadCount { available.signal() }
     }
 
-    private func submit(_ job: @escaping Job) {
+    /// Queues `job` for the next free thread.
+    func submit(_ job: @escaping @Sendable () -> Void) {
         queue.withLock { state in
             state.jobs.append(job)
         }
