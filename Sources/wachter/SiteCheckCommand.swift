@@ -24,7 +24,12 @@ struct SiteCheckCommand: AsyncParsableCommand {
 
             Every problem has a stable code (docs/TLS.md lists them), such as expired,
             expires-soon, hostname-mismatch, incomplete-chain or disk-differs-from-served.
-            Domains must be ASCII: give an IDN in punycode (xn--...).
+
+            Without domains, every site registered with `wachter site add` is checked, each
+            with its own --connect, certificate and key file. A named domain that is
+            registered uses those too, unless the command line gives its own. The results
+            of registered sites are stored for `site list` and the weekly report. Domains
+            that are not registered are checked all the same, and nothing is stored.
 
             On a terminal, a progress line on standard error counts the sites done.
 
@@ -37,7 +42,7 @@ struct SiteCheckCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The domains to check, in ASCII.", valueName: "domain"))
+    @Argument(help: ArgumentHelp("The domains to check; every registered site when none is given.", valueName: "domain"))
     var domains: [String] = []
 
     @Option(
@@ -74,12 +79,11 @@ struct SiteCheckCommand: AsyncParsableCommand {
     private var endpoint: Endpoint? { connect.flatMap(Endpoint.init(parsing:)) }
 
     func validate() throws {
-        guard !domains.isEmpty else {
-            throw ValidationError("Name at least one domain to check, such as `wachter site check example.com`.")
-        }
         for domain in domains {
-            if let problem = Self.domainProblem(domain) {
-                throw ValidationError(problem)
+            do {
+                _ = try Names.domain(domain)
+            } catch {
+                throw ValidationError("\(error.message.prefix(1).uppercased())\(error.message.dropFirst()).")
             }
         }
         if let connect, Endpoint(parsing: connect) == nil {
@@ -109,15 +113,33 @@ struct SiteCheckCommand: AsyncParsableCommand {
         let checker = try SiteChecker(
             trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
             timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger)
+        // The store is needed for registered sites; ad-hoc domains are checked without one.
+        let service: CredentialService? =
+            domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.service() : nil
+        var registered: [String: Site] = [:]
+        for (site, _) in try service?.sites() ?? [] { registered[site.domain] = site }
         var seen = Set<String>()
-        let requests = domains.map { $0.lowercased() }.filter { seen.insert($0).inserted }.map {
-            SiteCheckRequest(domain: $0, connect: endpoint, certFile: certFile, keyFile: keyFile)
+        let names = domains.isEmpty ? registered.keys.sorted() : try domains.map { try Names.domain($0) }
+        if names.isEmpty {
+            throw WachterError(.notFound, "no sites are registered; add one with `wachter site add DOMAIN --customer ID`, or name domains")
+        }
+        let requests = names.filter { seen.insert($0).inserted }.map { domain in
+            let site = registered[domain]
+            return SiteCheckRequest(
+                domain: domain, connect: endpoint ?? site?.connect.flatMap(Endpoint.init(parsing:)),
+                certFile: certFile ?? site?.certFile, keyFile: keyFile ?? site?.keyFile)
         }
         let progress = isatty(STDERR_FILENO) == 1 && requests.count > 1 ? ProgressLine(total: requests.count) : nil
         let results = await checker.check(requests, now: GlobalOptions.clock().now()) { done, total in
             progress?.show(done: done)
         }
         progress?.clear()
+        try service?.recordSiteChecks(
+            results.filter { registered[$0.domain] != nil }.map { result in
+                SiteCheckRecord(
+                    domain: result.domain, checkedAt: result.checkedAt, verdict: result.verdict.rawValue,
+                    problems: result.problems.map(\.message), notAfter: result.notAfter)
+            })
         let worst = Verdict.worst(results.map(\.verdict))
         if global.json {
             print(try Self.json(results, worst: worst))
@@ -127,24 +149,6 @@ struct SiteCheckCommand: AsyncParsableCommand {
         if worst != .ok {
             throw ExitCode(worst.exitCode)
         }
-    }
-
-    /// Why `domain` cannot be checked, as a sentence that says how to fix it; nil when it is fine.
-    static func domainProblem(_ domain: String) -> String? {
-        guard domain.allSatisfy(\.isASCII) else {
-            return "'\(domain)' is not ASCII: give an internationalized domain in punycode, such as xn--mnchen-3ya.de for münchen.de."
-        }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-        guard domain.count <= 253, labels.count >= 1,
-            labels.allSatisfy({ label in
-                !label.isEmpty && label.count <= 63 && label.allSatisfy(allowed.contains) && !label.hasPrefix("-")
-                    && !label.hasSuffix("-")
-            })
-        else {
-            return "'\(domain)' is not a domain name: use letters, digits and hyphens in dot-separated labels, such as www.example.com."
-        }
-        return nil
     }
 
     /// One block per site, worst first within the given order's stable sort, and a summary line.
