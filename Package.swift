@@ -20,6 +20,7 @@ let package = Package(
     products: [
         .executable(name: "wachter", targets: ["wachter"]),
         .library(name: "WachterCore", targets: ["WachterCore"]),
+        .library(name: "WachterTLS", targets: ["WachterTLS"]),
         .library(name: "WachterAgent", targets: ["WachterAgent"]),
         // The PAM module, libpam_wachter.so; scripts/install-pam installs it as pam_wachter.so.
         .library(name: "pam_wachter", type: .dynamic, targets: ["pam_wachter"]),
@@ -39,6 +40,11 @@ let package = Package(
             name: "CCrypt",
             pkgConfig: "libxcrypt",
             providers: [.apt(["libcrypt-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
         ),
         .target(
             name: "WachterCore",
@@ -71,10 +77,16 @@ let package = Package(
             cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-fvisibility=hidden"])],
             linkerSettings: [.linkedLibrary("pam")]
         ),
+        .target(
+            name: "WachterTLS",
+            dependencies: ["COpenSSL", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictLibrary
+        ),
         .executableTarget(
             name: "wachter",
             dependencies: [
                 "WachterCore",
+                "WachterTLS",
                 "WachterAgent",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,8 +120,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "WachterTLSTests",
+            dependencies: ["WachterTLS"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "WachterCLITests",
-            dependencies: ["wachter", "WachterCore"],
+            dependencies: ["wachter", "WachterCore", "WachterTLS"],
             swiftSettings: strict
         ),
     ]

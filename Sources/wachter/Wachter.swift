@@ -44,6 +44,7 @@ struct Wachter: AsyncParsableCommand {
             PruneCommand.self,
             ServeCommand.self,
             HookCommand.self,
+            SiteCommand.self,
             ExportCommand.self,
             ImportCommand.self,
         ]

@@ -131,9 +131,7 @@ struct ReportCommandTests {
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
             db.executescript('''
-            CREATE TABLE site (domain TEXT PRIMARY KEY, customer_id TEXT);
-            CREATE TABLE site_check (id INTEGER PRIMARY KEY, domain TEXT, checked_at DOUBLE, verdict TEXT, problems TEXT, not_after DOUBLE);
-            INSERT INTO site VALUES ('shop.acme.nl', 'acme'), ('old.acme.nl', 'acme');
+            INSERT INTO site (domain, customer_id, created_at) VALUES ('shop.acme.nl', 'acme', 0), ('old.acme.nl', 'acme', 0);
             INSERT INTO site_check (domain, checked_at, verdict, problems, not_after) VALUES
               ('shop.acme.nl', 1735603200, 'critical', 'the certificate expired', 1735430400),
               ('old.acme.nl', 1700000000, 'ok', '', 1767225600);

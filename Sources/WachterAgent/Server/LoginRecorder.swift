@@ -17,6 +17,9 @@ public final class LoginRecorder: Service, Sendable {
     private let service: CredentialService
     private let pool: NIOThreadPool
     private let pending = Mutex<[LoginEffects]>([])
+    /// Held while a batch is taken and written, so that a flush returns only after
+    /// every batch queued before it is in the store, whoever wrote it.
+    private let writing = Mutex<Void>(())
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
 
@@ -62,18 +65,23 @@ public final class LoginRecorder: Service, Sendable {
     ///
     /// - Throws: ``WachterError`` when the store fails; the events stay queued then.
     public func flush() async throws {
-        let batch = pending.withLock { queue -> [LoginEffects] in
-            var taken: [LoginEffects] = []
-            swap(&taken, &queue)
-            return taken
-        }
-        guard !batch.isEmpty else { return }
-        let service = service
-        do {
-            try await pool.runIfActive { try service.apply(batch) }
-        } catch {
-            pending.withLock { queue in queue.insert(contentsOf: batch, at: 0) }
-            throw error
+        // The batch is taken inside the write lock, on a pool thread (never the
+        // cooperative pool): a concurrent flush waits for the batch in flight.
+        try await pool.runIfActive { [self] in
+            try writing.withLock { _ in
+                let batch = pending.withLock { queue -> [LoginEffects] in
+                    var taken: [LoginEffects] = []
+                    swap(&taken, &queue)
+                    return taken
+                }
+                guard !batch.isEmpty else { return }
+                do {
+                    try service.apply(batch)
+                } catch {
+                    pending.withLock { queue in queue.insert(contentsOf: batch, at: 0) }
+                    throw error
+                }
+            }
         }
     }
 

@@ -44,6 +44,10 @@ public protocol StoreReading {
     /// When failed attempts (any result but success) happened since `since`, for an
     /// account or from a source address; newest first.
     func failureTimes(account: String?, source: String?, since: Date) throws -> [Date]
+    /// The site with this domain.
+    func site(domain: String) throws -> Site?
+    /// Sites, by domain, optionally of one customer.
+    func sites(customerID: String?) throws -> [Site]
     /// The whole audit trail, oldest first.
     func auditEntries() throws -> [AuditEntry]
     /// The newest audit entry.
@@ -92,6 +96,12 @@ public protocol StoreWriting: StoreReading {
     func appendHistory(account: String, hash: String, setAt: Date) throws
     /// Keeps only the newest `keep` history entries of an account.
     func trimHistory(account: String, keep: Int) throws
+    /// Adds a site; throws ``WachterError/Code/alreadyExists`` for a taken domain.
+    func insert(_ site: Site) throws
+    /// Removes a site; its stored checks stay until retention removes them.
+    func deleteSite(domain: String) throws
+    /// Stores the result of a certificate check.
+    func insert(_ check: SiteCheckRecord) throws
     /// Records a login attempt.
     func insert(_ event: LoginEvent) throws
     /// Appends an entry to the audit trail.

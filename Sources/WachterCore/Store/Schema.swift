@@ -89,9 +89,34 @@ enum Schema {
                 DROP INDEX login_event_time;
                 """)
         }
+        migrator.registerMigration("v4-sites") { db in
+            // The hosted sites, and every certificate check of them; the report and
+            // `site list` read the latest check per site through (domain, checked_at).
+            try db.execute(sql: """
+                CREATE TABLE site (
+                    domain TEXT PRIMARY KEY NOT NULL,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE RESTRICT,
+                    connect TEXT,
+                    cert_file TEXT,
+                    key_file TEXT,
+                    created_at DOUBLE NOT NULL
+                );
+                CREATE INDEX site_customer ON site(customer_id);
+                CREATE TABLE site_check (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    domain TEXT NOT NULL,
+                    checked_at DOUBLE NOT NULL,
+                    verdict TEXT NOT NULL,
+                    problems TEXT NOT NULL,
+                    not_after DOUBLE
+                );
+                CREATE INDEX site_check_domain ON site_check(domain, checked_at);
+                CREATE INDEX site_check_time ON site_check(checked_at);
+                """)
+        }
         // What each export file was when Wachter last wrote it, so that a re-export
         // after one change can patch the file instead of writing every line anew.
-        migrator.registerMigration("v4-export-stamps") { db in
+        migrator.registerMigration("v5-export-stamps") { db in
             try db.execute(sql: """
                 CREATE TABLE export_stamp (
                     path TEXT PRIMARY KEY NOT NULL,

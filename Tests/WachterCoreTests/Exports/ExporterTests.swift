@@ -64,6 +64,8 @@ private struct TamperedReader: StoreReading {
         try inner.retentionRemovals(from: from, to: to)
     }
     func latestSiteChecks() throws -> [SiteCheckSummary]? { try inner.latestSiteChecks() }
+    func site(domain: String) throws -> Site? { try inner.site(domain: domain) }
+    func sites(customerID: String?) throws -> [Site] { try inner.sites(customerID: customerID) }
 }
 
 struct ExporterTests {

@@ -1,0 +1,112 @@
+public import Foundation
+
+/// What a check read from one certificate, for display and for the store.
+public struct CertificateSummary: Sendable, Hashable, Codable {
+    /// The subject name in RFC 2253 form, such as `CN=www.example.com`.
+    public var subject: String
+    /// The issuer name in RFC 2253 form.
+    public var issuer: String
+    /// The subjectAltName DNS names; empty when there are none.
+    public var names: [String]
+    /// The start of the validity period.
+    public var notBefore: Date?
+    /// The end of the validity period.
+    public var notAfter: Date?
+    /// Whole days from the check's time to `notAfter`; negative once expired.
+    public var daysLeft: Int?
+    /// The public key, such as `RSA 2048` or `EC 256`.
+    public var key: String
+    /// The signature algorithm, such as `sha256WithRSAEncryption`.
+    public var signature: String
+    /// The SHA-256 fingerprint of the certificate, lowercase hex.
+    public var sha256: String
+
+    /// Creates a summary.
+    ///
+    /// - Parameters:
+    ///   - subject: The subject name.
+    ///   - issuer: The issuer name.
+    ///   - names: The subjectAltName DNS names.
+    ///   - notBefore: The start of the validity period.
+    ///   - notAfter: The end of the validity period.
+    ///   - daysLeft: Whole days left at the time of the check.
+    ///   - key: The public key's kind and size.
+    ///   - signature: The signature algorithm.
+    ///   - sha256: The SHA-256 fingerprint in hex.
+    public init(
+        subject: String, issuer: String, names: [String], notBefore: Date?, notAfter: Date?, daysLeft: Int?,
+        key: String, signature: String, sha256: String
+    ) {
+        self.subject = subject
+        self.issuer = issuer
+        self.names = names
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.daysLeft = daysLeft
+        self.key = key
+        self.signature = signature
+        self.sha256 = sha256
+    }
+}
+
+/// The outcome of checking one site.
+public struct SiteCheckResult: Sendable, Hashable, Codable {
+    /// The domain that was checked.
+    public var domain: String
+    /// Where the check connected, as `host:port`.
+    public var endpoint: String
+    /// The worst verdict of the problems, or `ok` when there are none.
+    public var verdict: Verdict
+    /// Every problem found, served ones first.
+    public var problems: [Problem]
+    /// The time the check was judged at (the `now` it was given).
+    public var checkedAt: Date
+    /// The end date of the served certificate, or of the file's when nothing was served.
+    public var notAfter: Date?
+    /// Whole days left until `notAfter`, negative once expired.
+    public var daysLeft: Int?
+    /// The certificate the server sent, if the handshake completed with one.
+    public var served: CertificateSummary?
+    /// The certificate in the site's certificate file, if one was given and read.
+    public var disk: CertificateSummary?
+    /// The negotiated protocol, such as `TLSv1.3`, if the handshake completed.
+    public var protocolVersion: String?
+    /// How long the network part of the check took, in milliseconds.
+    public var milliseconds: Int
+
+    /// Creates a result; the verdict is the worst of the problems' verdicts.
+    ///
+    /// - Parameters:
+    ///   - domain: The checked domain.
+    ///   - endpoint: Where the check connected.
+    ///   - problems: What was found.
+    ///   - checkedAt: The time the check was judged at.
+    ///   - served: The served certificate, if any.
+    ///   - disk: The certificate file's certificate, if any.
+    ///   - protocolVersion: The negotiated protocol, if any.
+    ///   - milliseconds: How long the network part took.
+    public init(
+        domain: String, endpoint: String, problems: [Problem], checkedAt: Date, served: CertificateSummary?,
+        disk: CertificateSummary?, protocolVersion: String?, milliseconds: Int
+    ) {
+        self.domain = domain
+        self.endpoint = endpoint
+        self.verdict = Verdict.worst(problems.map(\.verdict))
+        self.problems = problems
+        self.checkedAt = checkedAt
+        self.notAfter = served?.notAfter ?? disk?.notAfter
+        self.daysLeft = served?.daysLeft ?? disk?.daysLeft
+        self.served = served
+        self.disk = disk
+        self.protocolVersion = protocolVersion
+        self.milliseconds = milliseconds
+    }
+
+    /// Whether a problem with `code` was found.
+    ///
+    /// - Parameter code: The code to look for.
+    /// - Returns: True when at least one problem has it.
+    public func has(_ code: ProblemCode) -> Bool {
+        problems.contains { $0.code == code }
+    }
+}

@@ -1,0 +1,209 @@
+public import Foundation
+public import Logging
+import Synchronization
+
+/// Which root certificates a check trusts.
+public enum TrustSource: Sendable, Hashable {
+    /// The system's trust store (OpenSSL's default paths; /etc/ssl/certs on Debian).
+    case system
+    /// Exactly the certificates of a PEM bundle, instead of the system store.
+    case pemFile(String)
+}
+
+/// An error that stops checks from starting at all, with a stable code.
+public struct TLSCheckError: Error, Sendable, CustomStringConvertible {
+    /// A stable, machine-comparable kind of error.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Sendable {
+            case trustStoreUnavailable = "trust-store-unavailable"
+            case openSSLFailure = "openssl-failure"
+        }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// The system trust store or the CA file could not be loaded.
+        public static let trustStoreUnavailable = Code(.trustStoreUnavailable)
+        /// OpenSSL could not set up a TLS client.
+        public static let openSSLFailure = Code(.openSSLFailure)
+
+        /// The code's stable name, such as `trust-store-unavailable`.
+        public var description: String { value.rawValue }
+    }
+
+    /// What kind of error this is.
+    public var code: Code
+    /// A sentence for the operator.
+    public var message: String
+    /// What OpenSSL said, if anything.
+    public var cause: String?
+    /// The source file that raised the error.
+    public var file: String
+    /// The source line that raised the error.
+    public var line: Int
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: The kind of error.
+    ///   - message: A sentence for the operator.
+    ///   - cause: What OpenSSL said, if anything.
+    ///   - file: The source file, filled in by the compiler.
+    ///   - line: The source line, filled in by the compiler.
+    public init(_ code: Code, _ message: String, cause: String? = nil, file: String = #fileID, line: Int = #line) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+        self.file = file
+        self.line = line
+    }
+
+    /// The message, followed by the cause where there is one.
+    public var description: String {
+        if let cause { return "\(message) (\(cause))" }
+        return message
+    }
+}
+
+/// Checks the TLS certificates of many sites at once: over the network, with SNI,
+/// and in the sites' certificate and key files.
+///
+/// Each check connects with a deadline of `timeout` for the connection and the
+/// handshake together. At most `concurrency` checks run at a time, each on a
+/// thread of its own (never on Swift's cooperative pool), so a silent server
+/// holds up one thread for at most `timeout` and nothing else.
+public struct SiteChecker: Sendable {
+    /// The default number of checks at a time.
+    public static let defaultConcurrency = 64
+    /// The default warning period in days.
+    public static let defaultWarnDays = 21
+    /// The default timeout for the connection and handshake of one site.
+    public static let defaultTimeout = Duration.seconds(10)
+
+    /// A certificate whose end is fewer than this many days away gets `expires-soon`.
+    public let warnDays: Int
+    /// How long one site may take to accept the connection and finish the handshake.
+    public let timeout: Duration
+    /// At most this many sites are checked at a time.
+    public let concurrency: Int
+
+    private let trust: TrustStore
+    private let client: TLSClient
+    private let logger: Logger
+
+    /// Loads the trust store and sets up the TLS client.
+    ///
+    /// - Parameters:
+    ///   - trust: The roots to trust: the system store or a PEM bundle.
+    ///   - warnDays: The warning period in days (at least 0).
+    ///   - timeout: The limit for connecting and the handshake of one site.
+    ///   - concurrency: How many sites to check at a time (at least 1).
+    ///   - logger: Where to log each finished site (debug) and each batch (info), with
+    ///     the data in metadata.
+    /// - Throws: `TLSCheckError` when the trust store does not load or OpenSSL fails.
+    public init(
+        trust: TrustSource = .system, warnDays: Int = SiteChecker.defaultWarnDays,
+        timeout: Duration = SiteChecker.defaultTimeout, concurrency: Int = SiteChecker.defaultConcurrency,
+        logger: Logger = Logger(label: "wachter.tls")
+    ) throws(TLSCheckError) {
+        if case .pemFile(let path) = trust, !FileManager.default.isReadableFile(atPath: path) {
+            throw TLSCheckError(.trustStoreUnavailable, "The CA file \(path) does not exist or cannot be read.")
+        }
+        do {
+            switch trust {
+            case .system: self.trust = try TrustStore.system()
+            case .pemFile(let path): self.trust = try TrustStore.pemBundle(path)
+            }
+        } catch {
+            throw TLSCheckError(.trustStoreUnavailable, error.message, cause: error.detail)
+        }
+        do {
+            self.client = try TLSClient()
+        } catch {
+            throw TLSCheckError(.openSSLFailure, error.message, cause: error.detail)
+        }
+        self.warnDays = max(0, warnDays)
+        self.timeout = timeout
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+    }
+
+    /// Checks many sites, at most `concurrency` at a time.
+    ///
+    /// - Parameters:
+    ///   - requests: The sites to check.
+    ///   - now: The time to judge dates at; pass `Date()` outside tests.
+    ///   - progress: Called after each finished site with the number done and the
+    ///     total; on a worker thread, one call at a time, with `done` counting up.
+    /// - Returns: One result per request, in the order of `requests`.
+    public func check(
+        _ requests: [SiteCheckRequest], now: Date, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async -> [SiteCheckResult] {
+        guard !requests.isEmpty else { return [] }
+        let width = min(concurrency, requests.count)
+        let pool = WorkerPool(threads: width)
+        defer { pool.shutdown() }
+        let probe = SiteProbe(analysis: ChainAnalysis(trust: trust, warnDays: warnDays), client: client, timeout: timeout)
+        let started = ContinuousClock.now
+        let batch = Batch(count: requests.count)
+        let logger = self.logger
+        // Every request goes to the pool at once: its threads bound the concurrency
+        // and work through the queue by themselves, so a busy cooperative pool
+        // delays only the one resumption at the end, never the checks.
+        let results: [SiteCheckResult] = await withCheckedContinuation { continuation in
+            for (index, request) in requests.enumerated() {
+                pool.submit {
+                    let result = probe.run(request, now: now)
+                    logger.debug(
+                        "site checked",
+                        metadata: [
+                            "domain": "\(result.domain)", "verdict": "\(result.verdict)",
+                            "problems": "\(result.problems.map(\.code.description).joined(separator: ","))",
+                            "milliseconds": "\(result.milliseconds)",
+                        ])
+                    if let all = batch.store(result, at: index, progress: progress) {
+                        continuation.resume(returning: all)
+                    }
+                }
+            }
+        }
+        logger.info(
+            "sites checked",
+            metadata: [
+                "sites": "\(results.count)", "threads": "\(width)", "verdict": "\(Verdict.worst(results.map(\.verdict)))",
+                "duration": "\(started.duration(to: .now))",
+            ])
+        return results
+    }
+
+    /// Checks one site.
+    ///
+    /// - Parameters:
+    ///   - request: The site to check.
+    ///   - now: The time to judge dates at.
+    /// - Returns: The site's result.
+    public func check(_ request: SiteCheckRequest, now: Date) async -> SiteCheckResult {
+        await check([request], now: now)[0]
+    }
+}
+
+/// The results of one `check` call, filled in by the worker threads.
+private final class Batch: Sendable {
+    private let state: Mutex<(results: [SiteCheckResult?], done: Int)>
+
+    init(count: Int) {
+        state = Mutex((results: [SiteCheckResult?](repeating: nil, count: count), done: 0))
+    }
+
+    /// Stores one result and reports progress; returns every result once the last one is in.
+    func store(
+        _ result: SiteCheckResult, at index: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    ) -> [SiteCheckResult]? {
+        state.withLock { state in
+            state.results[index] = result
+            state.done += 1
+            // Inside the lock, so that calls come one at a time and in order.
+            progress?(state.done, state.results.count)
+            return state.done == state.results.count ? state.results.compactMap(\.self) : nil
+        }
+    }
+}

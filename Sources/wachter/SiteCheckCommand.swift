@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WachterCore
+import WachterTLS
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `wachter site check`: checks that sites serve a healthy TLS certificate, and that
+/// their certificate and key files on disk are sound.
+struct SiteCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the TLS certificates that sites serve, and their files on disk.",
+        discussion: """
+            Connects to each site (the domain on port 443, or --connect HOST:PORT), runs a
+            TLS handshake with SNI set to the domain, and verifies the served chain against
+            the system trust store (or --ca-file) with the domain as the expected host
+            name: dates, subjectAltName (RFC 6125; a common name alone never matches),
+            chain, key size and signature digest. With --cert-file and --key-file it also
+            checks the files the web server uses, and whether they are what it serves.
+
+            Every problem has a stable code (docs/TLS.md lists them), such as expired,
+            expires-soon, hostname-mismatch, incomplete-chain or disk-differs-from-served.
+
+            Without domains, every site registered with `wachter site add` is checked, each
+            with its own --connect, certificate and key file. A named domain that is
+            registered uses those too, unless the command line gives its own. The results
+            of registered sites are stored for `site list` and the weekly report. Domains
+            that are not registered are checked all the same, and nothing is stored.
+
+            On a terminal, a progress line on standard error counts the sites done.
+
+            EXIT STATUS (the monitoring-plugin convention, for the worst site):
+              0   every site is ok
+              1   a warning, such as a certificate that expires within --warn-days
+              2   a critical problem
+              3   unknown: a site could not be checked (and none is critical)
+              64  a usage error
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The domains to check; every registered site when none is given.", valueName: "domain"))
+    var domains: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Connect here instead of to each domain on port 443; SNI stays the domain.", valueName: "host:port"))
+    var connect: String?
+
+    @Option(name: .long, help: ArgumentHelp("Trust the roots in this PEM bundle instead of the system store.", valueName: "pem"))
+    var caFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also check this certificate file (PEM, leaf first); one domain only.", valueName: "path"))
+    var certFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also check that this key file belongs to the certificate; one domain only.", valueName: "path"))
+    var keyFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Warn when a certificate expires within this many days.",
+            discussion: "Default: the policy's [tls] warn_days (21 as shipped).", valueName: "days"))
+    var warnDays: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds one site may take to connect and finish the handshake.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("How many sites to check at a time.", valueName: "n"))
+    var concurrency: Int = SiteChecker.defaultConcurrency
+
+    @OptionGroup var global: GlobalOptions
+
+    /// The parsed `--connect`, set by `validate()`.
+    private var endpoint: Endpoint? { connect.flatMap(Endpoint.init(parsing:)) }
+
+    func validate() throws {
+        for domain in domains {
+            do {
+                _ = try Names.domain(domain)
+            } catch {
+                throw ValidationError("\(error.message.prefix(1).uppercased())\(error.message.dropFirst()).")
+            }
+        }
+        if let connect, Endpoint(parsing: connect) == nil {
+            throw ValidationError("--connect '\(connect)' is not HOST:PORT; write it as 192.0.2.10:443 or [2001:db8::1]:443.")
+        }
+        if let warnDays, warnDays < 0 || warnDays > 3650 {
+            throw ValidationError("--warn-days must be from 0 to 3650, not \(warnDays).")
+        }
+        guard timeout > 0 && timeout <= 600 else {
+            throw ValidationError("--timeout must be more than 0 and at most 600 seconds, not \(timeout).")
+        }
+        guard concurrency >= 1 && concurrency <= 1024 else {
+            throw ValidationError("--concurrency must be from 1 to 1024, not \(concurrency).")
+        }
+        if (certFile != nil || keyFile != nil) && Set(domains.map { $0.lowercased() }).count != 1 {
+            throw ValidationError("--cert-file and --key-file belong to one site: name exactly one domain with them.")
+        }
+    }
+
+    func run() async throws {
+        // Log lines go to standard error, so that standard output stays data;
+        // quiet unless --verbose.
+        var logger = Logger(label: "wachter.tls") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = global.verbose ? .info : .warning
+        let warnDays = try self.warnDays ?? global.loadPolicy().tls.warnDays
+        // A TLSCheckError prints as "Error: <sentence>" and exits 1.
+        let checker = try SiteChecker(
+            trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
+            timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger)
+        // The store is needed for registered sites; ad-hoc domains are checked without one.
+        let service: CredentialService? =
+            domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.service() : nil
+        var registered: [String: Site] = [:]
+        for (site, _) in try service?.sites() ?? [] { registered[site.domain] = site }
+        var seen = Set<String>()
+        let names = domains.isEmpty ? registered.keys.sorted() : try domains.map { try Names.domain($0) }
+        if names.isEmpty {
+            throw WachterError(.notFound, "no sites are registered; add one with `wachter site add DOMAIN --customer ID`, or name domains")
+        }
+        let requests = names.filter { seen.insert($0).inserted }.map { domain in
+            let site = registered[domain]
+            return SiteCheckRequest(
+                domain: domain, connect: endpoint ?? site?.connect.flatMap(Endpoint.init(parsing:)),
+                certFile: certFile ?? site?.certFile, keyFile: keyFile ?? site?.keyFile)
+        }
+        let progress = isatty(STDERR_FILENO) == 1 && requests.count > 1 ? ProgressLine(total: requests.count) : nil
+        let results = await checker.check(requests, now: GlobalOptions.clock().now()) { done, total in
+            progress?.show(done: done)
+        }
+        progress?.clear()
+        try service?.recordSiteChecks(
+            results.filter { registered[$0.domain] != nil }.map { result in
+                SiteCheckRecord(
+                    domain: result.domain, checkedAt: result.checkedAt, verdict: result.verdict.rawValue,
+                    problems: result.problems.map(\.message), notAfter: result.notAfter)
+            })
+        let worst = Verdict.worst(results.map(\.verdict))
+        if global.json {
+            print(try Self.json(results, worst: worst))
+        } else {
+            print(Self.text(results), terminator: "")
+        }
+        if worst != .ok {
+            throw ExitCode(worst.exitCode)
+        }
+    }
+
+    /// One block per site, worst first within the given order's stable sort, and a summary line.
+    static func text(_ results: [SiteCheckResult]) -> String {
+        let width = min(48, results.map(\.domain.count).max() ?? 0)
+        var output = ""
+        for result in results {
+            let label = result.verdict.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0)
+            let domain = result.domain.padding(toLength: max(width, result.domain.count), withPad: " ", startingAt: 0)
+            var line = "\(label)\(domain)"
+            if let notAfter = result.notAfter, let days = result.daysLeft {
+                line += days < 0 ? "  expired \(day(notAfter))" : "  until \(day(notAfter)) (\(days) \(days == 1 ? "day" : "days") left)"
+            }
+            if result.endpoint != "\(result.domain):443" {
+                line += "  via \(result.endpoint)"
+            }
+            output += line + "\n"
+            for problem in result.problems {
+                output += "         - \(problem)\n"
+            }
+        }
+        var counts: [Verdict: Int] = [:]
+        for result in results { counts[result.verdict, default: 0] += 1 }
+        let summary = Verdict.allCases.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        output += "\(results.count) \(results.count == 1 ? "site" : "sites"): \(summary)\n"
+        return output
+    }
+
+    /// The results as one JSON object: the worst verdict, its exit code and every site.
+    static func json(_ results: [SiteCheckResult], worst: Verdict) throws -> String {
+        struct Report: Encodable {
+            var verdict: Verdict
+            var exitCode: Int32
+            var sites: [SiteCheckResult]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(Report(verdict: worst, exitCode: worst.exitCode, sites: results))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func day(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
+    }
+}
+
+/// The progress line on a terminal: `checked 120/1000 sites`, rewritten in place.
+final class ProgressLine: Sendable {
+    private let total: Int
+
+    init(total: Int) {
+        self.total = total
+    }
+
+    func show(done: Int) {
+        FileHandle.standardError.write(Data("\rchecked \(done)/\(total) sites".utf8))
+    }
+
+    func clear() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
