@@ -44,7 +44,13 @@ struct GlobalOptions: ParsableArguments {
         let policy = try loaded ?? loadPolicy()
         let store = try SQLiteStore(path: storePath, create: create)
         var service = try CredentialService(store: store, policy: policy, clock: Self.clock(), logger: logger)
-        service.changeObserver = ReExportReporting.observer(configurationPath: exportsConfigurationPath(nil))
+        var observers: [any ChangeObserver] = [ReExportReporting.observer(configurationPath: exportsConfigurationPath(nil))]
+        // Servers cache logins (Dovecot for an hour): every change also flushes the
+        // cache of the accounts it touched, when $WACHTER_CACHE_FLUSH names a command.
+        if let flush = ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"].flatMap(CacheFlushCommand.init(template:)) {
+            observers.append(ReExportReporting.cacheFlushObserver(flush))
+        }
+        service.changeObserver = ChangeObservers(observers)
         return service
     }
 

@@ -5,7 +5,7 @@ import WachterCore
 /// Prints what the automatic re-export after a change did, and remembers a
 /// failure so that `wachter` exits 75 although the change itself was saved.
 enum ReExportReporting {
-    private static let failure = Mutex(false)
+    fileprivate static let failure = Mutex(false)
 
     /// Whether a re-export or reload failed during this process.
     static var failed: Bool { failure.withLock { $0 } }
@@ -33,6 +33,17 @@ enum ReExportReporting {
                     Output.note("Error: \(result.path) was rewritten, but its reload command failed: \(reload.summary)")
                 }
             }
+        }
+    }
+}
+
+extension ReExportReporting {
+    /// The observer that flushes servers' login caches after a change; a failure
+    /// is printed and makes `wachter` exit 75.
+    static func cacheFlushObserver(_ command: CacheFlushCommand) -> CacheFlushObserver {
+        CacheFlushObserver(command: command) { error in
+            failure.withLock { $0 = true }
+            Output.note("Error: the change was saved, but \(error)")
         }
     }
 }

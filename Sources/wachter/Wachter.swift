@@ -24,8 +24,9 @@ struct Wachter: AsyncParsableCommand {
               1   a runtime error, printed as "Error: ..." on standard error
                   (verify: no match, locked or unknown account)
               64  a usage error: the command line is wrong; the usage is shown
-              75  the change was saved, but rewriting an export file or its reload
-                  command failed (see docs/EXPORTS.md); the message says which
+              75  the change was saved, but rewriting an export file, its reload
+                  command, or the $WACHTER_CACHE_FLUSH command failed (see
+                  docs/EXPORTS.md); the message says which
             """,
         version: "0.1.0",
         subcommands: [

@@ -115,6 +115,28 @@ struct EndToEndTests {
         #expect(try cli.run(["audit", "--verify"]).status == 0)
     }
 
+    @Test func everyChangeFlushesTheServersCacheAndAFailedFlushIsExit75() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let log = cli.directory + "/flushed"
+        let script = cli.directory + "/flush"
+        try "#!/bin/sh\necho \"$1\" >> \(log)\n[ \"$1\" != fail ] || exit 3\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script)
+        let flush = ["WACHTER_CACHE_FLUSH": "\(script) %u"]
+        #expect(try cli.run(["init"]).status == 0)
+        #expect(try cli.run(["customer", "add", "c1", "--name", "One"]).status == 0)
+        #expect(try cli.run(["account", "add", "jan", "--kind", "ftp", "--customer", "c1", "--generate"], environment: flush).status == 0)
+        #expect(try cli.run(["lock", "jan"], environment: flush).status == 0)
+        #expect(try cli.run(["reset", "jan"], environment: flush).status == 0)
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "jan\njan\njan\n")
+        #expect(try cli.run(["account", "add", "fail", "--kind", "ftp", "--customer", "c1", "--generate"]).status == 0)
+        let failed = try cli.run(["lock", "fail"], environment: flush)
+        #expect(failed.status == 75)
+        #expect(failed.stderr.contains("the change was saved"))
+        #expect(failed.stderr.contains("status 3"))
+        #expect(try cli.run(["account", "show", "fail"]).stdout.contains("yes (by the operator)"), "the lock itself was saved")
+    }
+
     @Test func aStoreOthersCanReadIsRefused() throws {
         let cli = try CLI()
         defer { cli.remove() }

@@ -24,8 +24,12 @@ public struct ReloadOutcome: Codable, Sendable, Equatable {
 /// The command is an argument vector run directly (no shell), with standard
 /// input and output on /dev/null and standard error captured for the report. A
 /// bare program name is looked up in `PATH` by /usr/bin/env.
-enum ReloadCommand {
-    static func run(_ command: [String]) -> ReloadOutcome {
+public enum ReloadCommand {
+    /// Runs a command and waits for it.
+    ///
+    /// - Parameter command: The program and its arguments.
+    /// - Returns: The exit status, or nil when it did not start or did not exit, and the last line of its standard error.
+    public static func run(_ command: [String]) -> ReloadOutcome {
         guard let program = command.first else { return ReloadOutcome(command: command, status: nil, message: "empty command") }
         let process = Process()
         if program.hasPrefix("/") {
