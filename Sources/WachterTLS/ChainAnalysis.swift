@@ -28,7 +28,9 @@ struct ChainAnalysis {
             if !problems.contains(problem) { problems.append(problem) }
         }
         func name(at depth: Int) -> String {
-            depth == 0 ? "The certificate" : "The \(examined[depth].isSelfSigned ? "root" : "intermediate") certificate '\(Self.commonName(examined[depth].subject))'"
+            depth == 0
+                ? "The certificate"
+                : "The \(examined[depth].isSelfSigned ? "root" : "intermediate") certificate '\(Self.commonName(examined[depth].subject))'"
         }
 
         for issue in verification.issues {
@@ -40,24 +42,36 @@ struct ChainAnalysis {
                 add(.expired, "\(name(at: depth)) expired on \(Self.day(end)) (\(Self.daysBetween(end, now)) days ago).")
             case .notYetValid:
                 let start = certificate.notBefore
-                add(.notYetValid, "\(name(at: depth)) is not valid until \(Self.day(start)) (in \(Self.daysBetween(now, start)) days).")
+                add(
+                    .notYetValid,
+                    "\(name(at: depth)) is not valid until \(Self.day(start)) (in \(Self.daysBetween(now, start)) days).")
             case .hostnameMismatch:
                 if let names = leaf.dnsNames, !names.isEmpty {
                     let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", and \(names.count - 5) more" : "")
                     add(.hostnameMismatch, "The certificate is for \(shown), not for \(domain).")
                 } else {
-                    add(.hostnameMismatch, "The certificate has no subjectAltName, only the subject '\(leaf.subject)', so clients do not accept it for \(domain).")
+                    add(
+                        .hostnameMismatch,
+                        "The certificate has no subjectAltName, only the subject '\(leaf.subject)', so clients do not accept it for \(domain)."
+                    )
                 }
             case .selfSignedLeaf:
                 add(.selfSigned, "The certificate is self-signed ('\(leaf.subject)'), and the trust store does not hold it.")
             case .selfSignedRootUntrusted:
                 let root = examined[examined.count - 1]
-                add(.untrustedRoot, "The chain ends in the root '\(Self.commonName(root.subject))', which the trust store does not hold.")
+                add(
+                    .untrustedRoot,
+                    "The chain ends in the root '\(Self.commonName(root.subject))', which the trust store does not hold.")
             case .issuerUnknown:
                 if depth == 0 && examined.count == 1 {
-                    add(.incompleteChain, "\(holder) the certificate without the intermediate certificate of its issuer '\(Self.commonName(leaf.issuer))', so clients cannot link it to a trusted root.")
+                    add(
+                        .incompleteChain,
+                        "\(holder) the certificate without the intermediate certificate of its issuer '\(Self.commonName(leaf.issuer))', so clients cannot link it to a trusted root."
+                    )
                 } else {
-                    add(.untrustedRoot, "The chain ends in '\(Self.commonName(certificate.issuer))', an issuer the trust store does not hold.")
+                    add(
+                        .untrustedRoot,
+                        "The chain ends in '\(Self.commonName(certificate.issuer))', an issuer the trust store does not hold.")
                 }
             case .other:
                 add(.invalidChain, "\(name(at: depth)) does not verify: \(issue.text).")
@@ -74,13 +88,17 @@ struct ChainAnalysis {
             // key and signature are the store's business, not the site's.
             if depth > 0 && certificate.isSelfSigned { continue }
             let key = certificate.publicKey
-            let minimum: Int? = switch key.algorithm {
-            case .rsa, .dsa: 2048
-            case .ec: 224
-            case .edwards, .other: nil
-            }
+            let minimum: Int? =
+                switch key.algorithm {
+                case .rsa, .dsa: 2048
+                case .ec: 224
+                case .edwards, .other: nil
+                }
             if let minimum, key.bits < minimum {
-                add(.weakKey, "\(name(at: depth)) has a \(key.bits)-bit \(key.algorithm.rawValue) key; at least \(minimum) bits are needed.")
+                add(
+                    .weakKey,
+                    "\(name(at: depth)) has a \(key.bits)-bit \(key.algorithm.rawValue) key; at least \(minimum) bits are needed."
+                )
             }
             let signature = certificate.signature
             if signature.isWeak && !(depth == 0 && certificate.isSelfSigned) {

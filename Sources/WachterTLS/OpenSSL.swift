@@ -112,7 +112,8 @@ import Foundation
         _ = unsafe X509_get_signature_info(pointer, &digestNID, &keyNID, &securityBits, &flags)
         let name = unsafe OBJ_nid2ln(X509_get_signature_nid(pointer)).map { unsafe String(cString: $0) } ?? "unknown"
         let digest = unsafe OBJ_nid2sn(digestNID).map { unsafe String(cString: $0) }
-        let weak = digestNID == NID_sha1 || digestNID == NID_md5 || digestNID == NID_md4 || digestNID == NID_md2
+        let weak =
+            digestNID == NID_sha1 || digestNID == NID_md5 || digestNID == NID_md4 || digestNID == NID_md2
             || digestNID == NID_md5_sha1
         return SignatureInfo(algorithm: name, digest: digestNID == NID_undef ? nil : digest, isWeak: weak)
     }
@@ -171,7 +172,9 @@ import Foundation
             return .unreadable(OpenSSLError.drainQueue() ?? "cannot open the file")
         }
         defer { unsafe BIO_free(bio) }
-        let refusePassphrase: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { _, _, _, _ in -1 }
+        let refusePassphrase: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = {
+            _, _, _, _ in -1
+        }
         guard let key = unsafe PEM_read_bio_PrivateKey(bio, nil, refusePassphrase, nil) else {
             ERR_clear_error()
             return .notAKey
@@ -464,7 +467,8 @@ private final class IssueCollector {
             }
         }
         let version = unsafe String(cString: SSL_get_version(ssl))
-        let cipher = unsafe SSL_get_current_cipher(ssl).flatMap { unsafe SSL_CIPHER_get_name($0) }
+        let cipher =
+            unsafe SSL_get_current_cipher(ssl).flatMap { unsafe SSL_CIPHER_get_name($0) }
             .map { unsafe String(cString: $0) } ?? ""
         // Send close_notify once without waiting for the peer's (SSL_shutdown(3)).
         _ = unsafe SSL_shutdown(ssl)
@@ -487,8 +491,9 @@ private final class IssueCollector {
             return .notTLS(texts.joined(separator: "; "))
         }
         if texts.isEmpty {
-            return .failed(sslError == SSL_ERROR_SYSCALL || sslError == SSL_ERROR_ZERO_RETURN
-                ? "the server closed the connection during the handshake" : "SSL_connect failed (\(sslError))")
+            return .failed(
+                sslError == SSL_ERROR_SYSCALL || sslError == SSL_ERROR_ZERO_RETURN
+                    ? "the server closed the connection during the handshake" : "SSL_connect failed (\(sslError))")
         }
         return .failed(texts.joined(separator: "; "))
     }

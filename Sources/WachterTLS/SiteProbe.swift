@@ -32,7 +32,9 @@ struct SiteProbe: Sendable {
                     add(.noCertificate, "\(endpoint) completed the handshake without sending a certificate.")
                 }
             case .timeout:
-                add(.timeout, "\(endpoint) accepted the connection but did not finish the TLS handshake within \(Self.seconds(timeout)).")
+                add(
+                    .timeout,
+                    "\(endpoint) accepted the connection but did not finish the TLS handshake within \(Self.seconds(timeout)).")
             case .notTLS(let detail):
                 add(.noTLS, "\(endpoint) answers, but not with TLS (\(detail)).")
             case .failed(let detail):
@@ -79,7 +81,10 @@ struct SiteProbe: Sendable {
         }
         let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
         guard type != .typeDirectory else {
-            return ([Problem(.certFileUnreadable, "The certificate file \(path) cannot be read: it is a directory.", source: .disk)], nil, nil)
+            return (
+                [Problem(.certFileUnreadable, "The certificate file \(path) cannot be read: it is a directory.", source: .disk)],
+                nil, nil
+            )
         }
         let chain: [Certificate]
         do {
@@ -87,9 +92,14 @@ struct SiteProbe: Sendable {
         } catch {
             switch error {
             case .unreadable(let detail):
-                return ([Problem(.certFileUnreadable, "The certificate file \(path) cannot be read (\(detail)).", source: .disk)], nil, nil)
+                return (
+                    [Problem(.certFileUnreadable, "The certificate file \(path) cannot be read (\(detail)).", source: .disk)],
+                    nil, nil
+                )
             case .noCertificate:
-                return ([Problem(.certFileInvalid, "The certificate file \(path) holds no PEM certificate.", source: .disk)], nil, nil)
+                return (
+                    [Problem(.certFileInvalid, "The certificate file \(path) holds no PEM certificate.", source: .disk)], nil, nil
+                )
             }
         }
         let leaf = chain[0]
@@ -121,7 +131,11 @@ struct SiteProbe: Sendable {
         case .matches:
             return []
         case .mismatch:
-            return [Problem(.keyMismatch, "The key in \(path) does not belong to the certificate: the web server will refuse to start.", source: .disk)]
+            return [
+                Problem(
+                    .keyMismatch, "The key in \(path) does not belong to the certificate: the web server will refuse to start.",
+                    source: .disk)
+            ]
         case .unreadable(let detail):
             return [Problem(.keyFileUnreadable, "The key file \(path) cannot be read (\(detail)).", source: .disk)]
         case .notAKey:

@@ -66,7 +66,10 @@ final class Socket {
         while let current = unsafe entry {
             unsafe entry = unsafe current.pointee.ai_next
             if ContinuousClock.now >= deadline { throw .timeout }
-            let fd = unsafe socket(current.pointee.ai_family, current.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), current.pointee.ai_protocol)
+            let fd = unsafe socket(
+                current.pointee.ai_family,
+                current.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+                current.pointee.ai_protocol)
             if fd < 0 {
                 lastFailure = .failed(Self.errorText(errno))
                 continue

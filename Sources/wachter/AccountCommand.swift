@@ -32,7 +32,8 @@ struct AccountCommand: ParsableCommand {
 
         func validate() throws {
             if generate && (password.passwordStdin || password.passwordFile != nil) {
-                throw ValidationError("Give either --generate or a password source (--password-stdin, --password-file), not both.")
+                throw ValidationError(
+                    "Give either --generate or a password source (--password-stdin, --password-file), not both.")
             }
         }
 
@@ -42,7 +43,9 @@ struct AccountCommand: ParsableCommand {
             let (account, generated) = try service.addAccount(name: name, kind: kind, customerID: customer, password: source)
             if let generated {
                 printSecret(generated)
-                Output.note("Added \(account.kind.rawValue) account \(account.name); the password above must be changed at the first login.")
+                Output.note(
+                    "Added \(account.kind.rawValue) account \(account.name); the password above must be changed at the first login."
+                )
             } else if global.json {
                 try Output.json(account)
             } else {
@@ -91,7 +94,9 @@ struct AccountCommand: ParsableCommand {
             print("password set:  \(Output.date(account.passwordSetAt))")
             print("expires:       \(status.passwordExpires.map { Output.date($0) } ?? "never")")
             print("must change:   \(account.mustChange ? "yes" : "no")")
-            print("locked:        \(account.locked ? "yes (by the operator)" : account.lockedUntil.map { "until \(Output.date($0))" } ?? "no")")
+            print(
+                "locked:        \(account.locked ? "yes (by the operator)" : account.lockedUntil.map { "until \(Output.date($0))" } ?? "no")"
+            )
             print("failures:      \(account.failures)")
             print("last login:    \(Output.date(account.lastLogin))")
             print("hash:          \(status.hash.method?.rawValue ?? "unknown") \(status.hash.cost ?? "")")

@@ -55,7 +55,9 @@ struct CustomerCommand: ParsableCommand {
             print("company:  \(customer.company ?? "-")")
             print("email:    \(customer.email ?? "-")")
             print("added:    \(Output.date(customer.createdAt))")
-            print("accounts: \(accounts.isEmpty ? "none" : accounts.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))")
+            print(
+                "accounts: \(accounts.isEmpty ? "none" : accounts.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))"
+            )
         }
     }
 }

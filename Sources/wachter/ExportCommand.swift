@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import WachterCore
 
-
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -39,7 +38,8 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("Give --output FILE with a format, or leave out the format to rewrite every configured target.")
         }
         if format == nil && (output != nil || kind != nil) {
-            throw ValidationError("--output and --kind need a format, such as `wachter export dovecot --output /etc/dovecot/users`.")
+            throw ValidationError(
+                "--output and --kind need a format, such as `wachter export dovecot --output /etc/dovecot/users`.")
         }
     }
 
@@ -75,7 +75,8 @@ struct ExportCommand: ParsableCommand {
                 Output.note("Error: \(result.path) was written, but its reload command failed: \(outcome.summary)")
             }
             if !global.json {
-                Output.note("Wrote \(result.accounts) \(result.kind.rawValue) accounts (\(result.locked) locked) to \(result.path).")
+                Output.note(
+                    "Wrote \(result.accounts) \(result.kind.rawValue) accounts (\(result.locked) locked) to \(result.path).")
             }
         }
         if global.json { try Output.json(results) }

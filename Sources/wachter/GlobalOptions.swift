@@ -9,7 +9,8 @@ struct GlobalOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "The SQLite store file.",
-            discussion: "Default: $WACHTER_STORE, else /var/lib/wachter/wachter.sqlite for root, else ~/.local/share/wachter/wachter.sqlite.",
+            discussion:
+                "Default: $WACHTER_STORE, else /var/lib/wachter/wachter.sqlite for root, else ~/.local/share/wachter/wachter.sqlite.",
             valueName: "path"))
     var store: String?
 
@@ -17,7 +18,8 @@ struct GlobalOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "The policy file.",
-            discussion: "Default: $WACHTER_POLICY, else /etc/wachter/policy.toml, else the built-in copy of policies/default.toml.",
+            discussion:
+                "Default: $WACHTER_POLICY, else /etc/wachter/policy.toml, else the built-in copy of policies/default.toml.",
             valueName: "path"))
     var policy: String?
 
@@ -149,4 +151,3 @@ enum Output {
         }
     }
 }
-

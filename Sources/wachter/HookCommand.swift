@@ -98,7 +98,10 @@ struct HookCommand: AsyncParsableCommand {
                 Hook.exit(0, "the password was changed")
             case .refused(let reason): Hook.exit(2, reason)
             case .rejected(let verification):
-                Hook.exit(1, verification.result == .locked ? (verification.reason ?? "the account is locked") : "the current password is wrong")
+                Hook.exit(
+                    1,
+                    verification.result == .locked
+                        ? (verification.reason ?? "the account is locked") : "the current password is wrong")
             }
         }
     }
@@ -126,7 +129,9 @@ struct HookCommand: AsyncParsableCommand {
         var program: [String] = []
 
         func validate() throws {
-            guard !program.isEmpty else { throw ValidationError("Give the program to run on success, such as /usr/lib/dovecot/checkpassword-reply.") }
+            guard !program.isEmpty else {
+                throw ValidationError("Give the program to run on success, such as /usr/lib/dovecot/checkpassword-reply.")
+            }
         }
 
         func run() async throws {
@@ -140,7 +145,8 @@ struct HookCommand: AsyncParsableCommand {
             if let client = route.client {
                 do {
                     let answer = try client.sendBlocking(
-                        [AgentClient.frame(.authenticate, service: serviceName, user: user, source: source, secrets: [password])])[0]
+                        [AgentClient.frame(.authenticate, service: serviceName, user: user, source: source, secrets: [password])]
+                    )[0]
                     if answer.code == .error { Hook.exit(111, answer.reason) }
                     matched = answer.code == .success
                 } catch {
@@ -148,7 +154,9 @@ struct HookCommand: AsyncParsableCommand {
                 }
             } else {
                 do {
-                    matched = try global.service().verify(account: user, password: password, service: serviceName, source: source).result == .success
+                    matched =
+                        try global.service().verify(account: user, password: password, service: serviceName, source: source)
+                        .result == .success
                 } catch {
                     Hook.exit(111, "\(error)")
                 }
@@ -165,7 +173,9 @@ struct HookCommand: AsyncParsableCommand {
         static func split(_ input: Secret) -> (String, Secret)? {
             input.withBytes { bytes -> (String, Secret)? in
                 let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
-                guard parts.count >= 2, !parts[0].isEmpty, let user = String(validating: parts[0], as: UTF8.self) else { return nil }
+                guard parts.count >= 2, !parts[0].isEmpty, let user = String(validating: parts[0], as: UTF8.self) else {
+                    return nil
+                }
                 return (user, Secret(bytes: Array(parts[1])))
             }
         }

@@ -34,8 +34,11 @@ struct ImportCommand: ParsableCommand {
             Array(data), format: format, kind: kind, customerID: customer, source: file, dryRun: dryRun)
         if global.json { return try Output.json(summary) }
         let verb = summary.dryRun ? "Would import" : "Imported"
-        print("\(verb) \(summary.imported.count) \(summary.kind.rawValue) accounts for \(summary.customer) (\(summary.locked) locked).")
-        print("\(summary.belowPolicy) have a hash below policy; they show as \"needs rehash\" and are replaced at the next login.")
+        print(
+            "\(verb) \(summary.imported.count) \(summary.kind.rawValue) accounts for \(summary.customer) (\(summary.locked) locked)."
+        )
+        print(
+            "\(summary.belowPolicy) have a hash below policy; they show as \"needs rehash\" and are replaced at the next login.")
         if !summary.refused.isEmpty {
             print("Refused \(summary.refused.count):")
             for refusal in summary.refused {

@@ -98,7 +98,8 @@ struct VerifyCommand: ParsableCommand {
         let secret = try password.read(confirm: false)
         let outcome = try credentials.verify(account: name, password: secret, service: service, source: source)
         if global.json {
-            try Output.json(Result(account: name, result: outcome.result.rawValue, matched: outcome.matched, reason: outcome.reason))
+            try Output.json(
+                Result(account: name, result: outcome.result.rawValue, matched: outcome.matched, reason: outcome.reason))
         } else {
             Output.note("\(outcome.result.rawValue)\(outcome.reason.map { ": \($0)" } ?? "")")
         }
@@ -169,11 +170,15 @@ struct AuditCommand: ParsableCommand {
         if verify {
             switch try service.verifyAudit() {
             case .intact(let count):
-                if global.json { try Output.json(Result(intact: true, entries: count)) } else {
+                if global.json {
+                    try Output.json(Result(intact: true, entries: count))
+                } else {
                     print("audit trail intact: \(count) entries")
                 }
             case .broken(let sequence, let reason):
-                if global.json { try Output.json(Result(intact: false, brokenAt: sequence, reason: reason)) } else {
+                if global.json {
+                    try Output.json(Result(intact: false, brokenAt: sequence, reason: reason))
+                } else {
                     print("audit trail BROKEN: \(reason)")
                 }
                 throw ExitCode.failure

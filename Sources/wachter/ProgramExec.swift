@@ -13,7 +13,9 @@ enum ProgramExec {
         var path = arguments[0]
         if !path.contains("/") {
             let directories = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
-            guard let found = directories.map({ "\($0)/\(path)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+            guard
+                let found = directories.map({ "\($0)/\(path)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }
+                )
             else { return "not found on PATH" }
             path = found
         }

@@ -23,7 +23,8 @@ enum ReExportReporting {
                 if let error = outcome.error {
                     failure.withLock { $0 = true }
                     Output.note(
-                        "Error: the \(change.action) was saved, but \(outcome.target.path) was not rewritten and still holds the old state: \(error)")
+                        "Error: the \(change.action) was saved, but \(outcome.target.path) was not rewritten and still holds the old state: \(error)"
+                    )
                     continue
                 }
                 guard let result = outcome.result else { continue }

@@ -92,7 +92,6 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-
 struct PruneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",

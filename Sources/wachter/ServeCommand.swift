@@ -47,17 +47,22 @@ struct ServeCommand: AsyncParsableCommand {
     var cacheFlush: String?
 
     func validate() throws {
-        for value in [lockoutFailures, sourceFailures].compactMap({ $0 }) where !(1...AgentLockoutSettings.hardCap).contains(value) {
-            throw ValidationError("--lockout-failures and --source-failures must be between 1 and \(AgentLockoutSettings.hardCap).")
+        for value in [lockoutFailures, sourceFailures].compactMap({ $0 })
+        where !(1...AgentLockoutSettings.hardCap).contains(value) {
+            throw ValidationError(
+                "--lockout-failures and --source-failures must be between 1 and \(AgentLockoutSettings.hardCap).")
         }
-        guard socket.hasPrefix("/") else { throw ValidationError("--socket takes an absolute path, such as /run/wachter/agent.sock.") }
+        guard socket.hasPrefix("/") else {
+            throw ValidationError("--socket takes an absolute path, such as /run/wachter/agent.sock.")
+        }
     }
 
     func run() async throws {
         let policy = try global.loadPolicy()
         let service = try global.service(policy: policy)
         let fromPolicy = AgentLockoutSettings(policy: policy.defaults.lockout)
-        let flush = (cacheFlush ?? ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"]).flatMap(CacheFlushCommand.init(template:))
+        let flush = (cacheFlush ?? ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"]).flatMap(
+            CacheFlushCommand.init(template:))
         let configuration = AgentConfiguration(
             socketPath: socket, socketGroup: group, access: PeerAccess(uids: Set(allowUIDs)),
             lockout: AgentLockoutSettings(

@@ -54,10 +54,14 @@ struct SiteCheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Trust the roots in this PEM bundle instead of the system store.", valueName: "pem"))
     var caFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Also check this certificate file (PEM, leaf first); one domain only.", valueName: "path"))
+    @Option(
+        name: .long, help: ArgumentHelp("Also check this certificate file (PEM, leaf first); one domain only.", valueName: "path")
+    )
     var certFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Also check that this key file belongs to the certificate; one domain only.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Also check that this key file belongs to the certificate; one domain only.", valueName: "path"))
     var keyFile: String?
 
     @Option(
@@ -67,7 +71,8 @@ struct SiteCheckCommand: AsyncParsableCommand {
             discussion: "Default: the policy's [tls] warn_days (21 as shipped).", valueName: "days"))
     var warnDays: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds one site may take to connect and finish the handshake.", valueName: "seconds"))
+    @Option(
+        name: .long, help: ArgumentHelp("Seconds one site may take to connect and finish the handshake.", valueName: "seconds"))
     var timeout: Double = 10
 
     @Option(name: .long, help: ArgumentHelp("How many sites to check at a time.", valueName: "n"))
@@ -121,7 +126,8 @@ struct SiteCheckCommand: AsyncParsableCommand {
         var seen = Set<String>()
         let names = domains.isEmpty ? registered.keys.sorted() : try domains.map { try Names.domain($0) }
         if names.isEmpty {
-            throw WachterError(.notFound, "no sites are registered; add one with `wachter site add DOMAIN --customer ID`, or name domains")
+            throw WachterError(
+                .notFound, "no sites are registered; add one with `wachter site add DOMAIN --customer ID`, or name domains")
         }
         let requests = names.filter { seen.insert($0).inserted }.map { domain in
             let site = registered[domain]
@@ -160,7 +166,9 @@ struct SiteCheckCommand: AsyncParsableCommand {
             let domain = result.domain.padding(toLength: max(width, result.domain.count), withPad: " ", startingAt: 0)
             var line = "\(label)\(domain)"
             if let notAfter = result.notAfter, let days = result.daysLeft {
-                line += days < 0 ? "  expired \(day(notAfter))" : "  until \(day(notAfter)) (\(days) \(days == 1 ? "day" : "days") left)"
+                line +=
+                    days < 0
+                    ? "  expired \(day(notAfter))" : "  until \(day(notAfter)) (\(days) \(days == 1 ? "day" : "days") left)"
             }
             if result.endpoint != "\(result.domain):443" {
                 line += "  via \(result.endpoint)"

@@ -23,13 +23,15 @@ struct SiteCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The site's domain, such as www.bakkerij-jansen.nl.") var domain: String
         @Option(help: ArgumentHelp("The id of the customer who owns the site.", valueName: "id")) var customer: String
-        @Option(help: ArgumentHelp("Where to connect instead of the domain on port 443.", valueName: "host:port")) var connect: String?
+        @Option(help: ArgumentHelp("Where to connect instead of the domain on port 443.", valueName: "host:port")) var connect:
+            String?
         @Option(help: ArgumentHelp("The certificate file the web server uses.", valueName: "path")) var certFile: String?
         @Option(help: ArgumentHelp("The key file the web server uses.", valueName: "path")) var keyFile: String?
 
         func validate() throws {
             if (certFile == nil) != (keyFile == nil) {
-                throw ValidationError("Give --cert-file and --key-file together: the check compares the key with the certificate.")
+                throw ValidationError(
+                    "Give --cert-file and --key-file together: the check compares the key with the certificate.")
             }
         }
 

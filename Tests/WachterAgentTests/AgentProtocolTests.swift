@@ -5,7 +5,8 @@ import WachterCore
 
 struct AgentProtocolTests {
     @Test func aRequestRoundTripsThroughItsFrame() throws {
-        var buffer = try AgentClient.frame(.authenticate, service: "dovecot", user: "info@example.nl", secrets: [Secret("correct horse")])
+        var buffer = try AgentClient.frame(
+            .authenticate, service: "dovecot", user: "info@example.nl", secrets: [Secret("correct horse")])
         #expect(Array(buffer.readableBytesView.prefix(6)) == [1, 0, 0, 0, 0x2c, 1])
         let request = try #require(try FrameCodec.decodeRequest(from: &buffer))
         #expect(request.kind == .authenticate)
@@ -32,19 +33,20 @@ struct AgentProtocolTests {
         }
     }
 
-    @Test(arguments: [
-        ([7, 0, 0, 0, 1, 1], "unsupported protocol version 7"),
-        ([1, 0, 0, 0x20, 1], "frame of 8193 bytes exceeds the limit of 8192"),
-        ([1, 0, 1, 0, 0], "exceeds the limit"),
-        ([1, 0, 0, 0, 0], "empty frame"),
-        ([1, 0, 0, 0, 1, 9], "unknown request kind"),
-        ([1, 0, 0, 0, 3, 2, 0, 1], "runs past the end"),
-        ([1, 0, 0, 0, 8, 2, 0, 1, 0x61, 0, 1, 0x62, 0], "fewer fields"),
-        ([1, 0, 0, 0, 11, 2, 0, 1, 0x61, 0, 1, 0x62, 0, 0, 0x7a, 0x7a], "bytes after the last field"),
-        ([1, 0, 0, 0, 10, 2, 0, 1, 0, 0, 1, 0x62, 0, 1, 0x63], "NUL byte"),
-        ([1, 0, 0, 0, 10, 2, 0, 1, 0xff, 0, 1, 0x62, 0, 1, 0x63], "not UTF-8"),
-        ([1, 0, 0, 0, 5, 2, 0x10, 1, 0, 0], "field of 4097 bytes"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([7, 0, 0, 0, 1, 1], "unsupported protocol version 7"),
+            ([1, 0, 0, 0x20, 1], "frame of 8193 bytes exceeds the limit of 8192"),
+            ([1, 0, 1, 0, 0], "exceeds the limit"),
+            ([1, 0, 0, 0, 0], "empty frame"),
+            ([1, 0, 0, 0, 1, 9], "unknown request kind"),
+            ([1, 0, 0, 0, 3, 2, 0, 1], "runs past the end"),
+            ([1, 0, 0, 0, 8, 2, 0, 1, 0x61, 0, 1, 0x62, 0], "fewer fields"),
+            ([1, 0, 0, 0, 11, 2, 0, 1, 0x61, 0, 1, 0x62, 0, 0, 0x7a, 0x7a], "bytes after the last field"),
+            ([1, 0, 0, 0, 10, 2, 0, 1, 0, 0, 1, 0x62, 0, 1, 0x63], "NUL byte"),
+            ([1, 0, 0, 0, 10, 2, 0, 1, 0xff, 0, 1, 0x62, 0, 1, 0x63], "not UTF-8"),
+            ([1, 0, 0, 0, 5, 2, 0x10, 1, 0, 0], "field of 4097 bytes"),
+        ] as [([UInt8], String)])
     func aMalformedFrameIsNamed(bytes: [UInt8], fault: String) {
         var buffer = ByteBuffer(bytes: bytes)
         let error = #expect(throws: ProtocolViolation.self) { try FrameCodec.decodeRequest(from: &buffer) }

@@ -14,9 +14,18 @@ struct AgentServerTests {
         try fixture.addMailbox("info@example.nl")
         try await withAgent(fixture) { path, _ in
             let client = AgentClient(socketPath: path)
-            do { let answer = try await client.authenticate("info@example.nl", canary, source: "192.0.2.1").code; #expect(answer == .success) }
-            do { let answer = try await client.authenticate("info@example.nl", "wrong-password-1").code; #expect(answer == .failure) }
-            do { let answer = try await client.authenticate("nobody@example.nl", canary).code; #expect(answer == .unknownUser) }
+            do {
+                let answer = try await client.authenticate("info@example.nl", canary, source: "192.0.2.1").code
+                #expect(answer == .success)
+            }
+            do {
+                let answer = try await client.authenticate("info@example.nl", "wrong-password-1").code
+                #expect(answer == .failure)
+            }
+            do {
+                let answer = try await client.authenticate("nobody@example.nl", canary).code
+                #expect(answer == .unknownUser)
+            }
         }
         let events = try fixture.service.logins()
         #expect(Set(events.map(\.result)) == [.success, .failure, .unknownUser])
@@ -32,7 +41,9 @@ struct AgentServerTests {
             try await withThrowingTaskGroup(of: AnswerCode.self) { group in
                 for index in 0..<24 {
                     group.addTask {
-                        try await AgentClient(socketPath: path).authenticate("info@example.nl", index % 2 == 0 ? canary : "nope-\(index)").code
+                        try await AgentClient(socketPath: path).authenticate(
+                            "info@example.nl", index % 2 == 0 ? canary : "nope-\(index)"
+                        ).code
                     }
                 }
                 return try await group.reduce(into: [AnswerCode]()) { $0.append($1) }
@@ -63,7 +74,10 @@ struct AgentServerTests {
             let truncated = try await rawExchange(path, [1, 0, 0, 0, 40, 1, 0, 4], closeAfterSending: true)
             #expect(truncated.isEmpty)
 
-            do { let answer = try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code; #expect(answer == .success) }
+            do {
+                let answer = try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code
+                #expect(answer == .success)
+            }
         }
         #expect(fixture.logs.entries.contains { "\($0.message)".contains("mid-frame") })
     }
@@ -87,14 +101,35 @@ struct AgentServerTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 3, sourceFailures: 50) }) { path, _ in
+        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 3, sourceFailures: 50) }) {
+            path, _ in
             let client = AgentClient(socketPath: path)
-            for _ in 0..<5 { do { let answer = try await client.authenticate("info@example.nl", "the-old-password").code; #expect(answer == .failure) } }
-            do { let answer = try await client.authenticate("info@example.nl", canary).code; #expect(answer == .success) }
-            do { let answer = try await client.authenticate("info@example.nl", "guess-1").code; #expect(answer == .failure) }
-            do { let answer = try await client.authenticate("info@example.nl", "guess-2").code; #expect(answer == .failure) }
-            do { let answer = try await client.authenticate("info@example.nl", "guess-3").code; #expect(answer == .failure) }
-            do { let answer = try await client.authenticate("info@example.nl", canary).code; #expect(answer == .locked) }
+            for _ in 0..<5 {
+                do {
+                    let answer = try await client.authenticate("info@example.nl", "the-old-password").code
+                    #expect(answer == .failure)
+                }
+            }
+            do {
+                let answer = try await client.authenticate("info@example.nl", canary).code
+                #expect(answer == .success)
+            }
+            do {
+                let answer = try await client.authenticate("info@example.nl", "guess-1").code
+                #expect(answer == .failure)
+            }
+            do {
+                let answer = try await client.authenticate("info@example.nl", "guess-2").code
+                #expect(answer == .failure)
+            }
+            do {
+                let answer = try await client.authenticate("info@example.nl", "guess-3").code
+                #expect(answer == .failure)
+            }
+            do {
+                let answer = try await client.authenticate("info@example.nl", canary).code
+                #expect(answer == .locked)
+            }
         }
         #expect(try fixture.service.standing(account: "info@example.nl") == .locked)
         #expect(try fixture.service.auditTrail().contains { $0.action == "lockout" })
@@ -104,13 +139,23 @@ struct AgentServerTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 10, sourceFailures: 3) }) { path, _ in
+        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 10, sourceFailures: 3) }) {
+            path, _ in
             let client = AgentClient(socketPath: path)
             for guess in ["a-guess", "b-guess", "c-guess"] {
-                do { let answer = try await client.authenticate("info@example.nl", guess, source: "198.51.100.7").code; #expect(answer == .failure) }
+                do {
+                    let answer = try await client.authenticate("info@example.nl", guess, source: "198.51.100.7").code
+                    #expect(answer == .failure)
+                }
             }
-            do { let answer = try await client.authenticate("info@example.nl", canary, source: "198.51.100.7").code; #expect(answer == .locked) }
-            do { let answer = try await client.authenticate("info@example.nl", canary, source: "203.0.113.5").code; #expect(answer == .success) }
+            do {
+                let answer = try await client.authenticate("info@example.nl", canary, source: "198.51.100.7").code
+                #expect(answer == .locked)
+            }
+            do {
+                let answer = try await client.authenticate("info@example.nl", canary, source: "203.0.113.5").code
+                #expect(answer == .success)
+            }
         }
         let throttled = try fixture.service.logins().filter { $0.result == .locked }
         #expect(throttled.count == 1)
@@ -129,11 +174,19 @@ struct AgentServerTests {
             try writer.update(account)
         }
         try await withAgent(fixture) { path, _ in
-            do { let answer = try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code; #expect(answer == .success) }
+            do {
+                let answer = try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code
+                #expect(answer == .success)
+            }
         }
         let hash = try fixture.store.read { try $0.account(named: "info@example.nl")?.hash }
         #expect(hash?.hasPrefix("$y$") == true)
-        do { let answer = try await withAgent(fixture) { path, _ in try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code }; #expect(answer == .success) }
+        do {
+            let answer = try await withAgent(fixture) { path, _ in
+                try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code
+            }
+            #expect(answer == .success)
+        }
     }
 
     @Test func aMustChangeAccountIsExpiredAndCanChangeItsPassword() async throws {
@@ -144,19 +197,32 @@ struct AgentServerTests {
         let temporaryText = temporary.withBytes { String(decoding: $0, as: UTF8.self) }
         try await withAgent(fixture) { path, _ in
             let client = AgentClient(socketPath: path)
-            do { let answer = try await client.authenticate("info@example.nl", temporaryText).code; #expect(answer == .expired) }
-            do { let answer = try await client.send(AgentClient.frame(.status, service: "sshd", user: "info@example.nl")).code; #expect(answer == .expired) }
+            do {
+                let answer = try await client.authenticate("info@example.nl", temporaryText).code
+                #expect(answer == .expired)
+            }
+            do {
+                let answer = try await client.send(AgentClient.frame(.status, service: "sshd", user: "info@example.nl")).code
+                #expect(answer == .expired)
+            }
             let short = try await client.send(
-                AgentClient.frame(.changePassword, service: "sshd", user: "info@example.nl", secrets: [temporary, Secret("short")]))
+                AgentClient.frame(
+                    .changePassword, service: "sshd", user: "info@example.nl", secrets: [temporary, Secret("short")]))
             #expect(short.code == .policyRefused)
             #expect(short.reason.contains("at least"))
             let wrong = try await client.send(
-                AgentClient.frame(.changePassword, service: "sshd", user: "info@example.nl", secrets: [Secret("not-it-at-all"), Secret(canary)]))
+                AgentClient.frame(
+                    .changePassword, service: "sshd", user: "info@example.nl", secrets: [Secret("not-it-at-all"), Secret(canary)])
+            )
             #expect(wrong.code == .failure)
             let changed = try await client.send(
-                AgentClient.frame(.changePassword, service: "sshd", user: "info@example.nl", secrets: [temporary, Secret(canary + "-new")]))
+                AgentClient.frame(
+                    .changePassword, service: "sshd", user: "info@example.nl", secrets: [temporary, Secret(canary + "-new")]))
             #expect(changed.code == .success)
-            do { let answer = try await client.authenticate("info@example.nl", canary + "-new").code; #expect(answer == .success) }
+            do {
+                let answer = try await client.authenticate("info@example.nl", canary + "-new").code
+                #expect(answer == .success)
+            }
         }
         #expect(try !fixture.containsCanary())
     }
@@ -165,8 +231,13 @@ struct AgentServerTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        try await withAgent(fixture, configuration: { $0.access = PeerAccess(allowRoot: false, uids: [getuid() == 0 ? 4242 : 0]) }) { path, _ in
-            do { let answer = try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code; #expect(answer == .denied) }
+        try await withAgent(
+            fixture, configuration: { $0.access = PeerAccess(allowRoot: false, uids: [getuid() == 0 ? 4242 : 0]) }
+        ) { path, _ in
+            do {
+                let answer = try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code
+                #expect(answer == .denied)
+            }
         }
         #expect(try fixture.service.logins().isEmpty)
     }
@@ -185,11 +256,16 @@ struct AgentServerTests {
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
         let sent = 2_000
-        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 100, sourceFailures: 1) }) { path, _ in
+        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 100, sourceFailures: 1) }) {
+            path, _ in
             let client = AgentClient(socketPath: path)
-            do { let answer = try await client.authenticate("info@example.nl", "wrong-one", source: "198.51.100.9").code; #expect(answer == .failure) }
+            do {
+                let answer = try await client.authenticate("info@example.nl", "wrong-one", source: "198.51.100.9").code
+                #expect(answer == .failure)
+            }
             let frames = try (0..<sent).map { _ in
-                try AgentClient.frame(.authenticate, service: "test", user: "info@example.nl", source: "198.51.100.9", secrets: [Secret(canary)])
+                try AgentClient.frame(
+                    .authenticate, service: "test", user: "info@example.nl", source: "198.51.100.9", secrets: [Secret(canary)])
             }
             let answers = try await client.send(frames)
             #expect(answers.allSatisfy { $0.code == .locked })
@@ -198,4 +274,3 @@ struct AgentServerTests {
         #expect(try !fixture.containsCanary())
     }
 }
-

@@ -4,7 +4,8 @@ import WachterAgent
 import WachterCore
 
 struct FailureTrackerTests {
-    let settings = AgentLockoutSettings(failures: 3, window: 60, duration: 60, sourceFailures: 4, sourceWindow: 60, sourceDuration: 60)
+    let settings = AgentLockoutSettings(
+        failures: 3, window: 60, duration: 60, sourceFailures: 4, sourceWindow: 60, sourceDuration: 60)
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test func theSameWrongPasswordCountsOnce() {
@@ -20,7 +21,8 @@ struct FailureTrackerTests {
         let tracker = FailureTracker(settings: settings)
         for (index, guess) in ["one", "two", "three"].enumerated() {
             let verdict = tracker.recordFailure(
-                account: "a", source: nil, fingerprint: tracker.fingerprint(account: "a", password: Secret(guess)), at: start + Double(index))
+                account: "a", source: nil, fingerprint: tracker.fingerprint(account: "a", password: Secret(guess)),
+                at: start + Double(index))
             #expect(verdict.accountFailures == index + 1)
         }
         let later = tracker.recordFailure(
@@ -32,7 +34,9 @@ struct FailureTrackerTests {
         let tracker = FailureTracker(settings: settings)
         for index in 0..<4 {
             let user = "user\(index)"
-            _ = tracker.recordFailure(account: user, source: "198.51.100.7", fingerprint: tracker.fingerprint(account: user, password: Secret("x")), at: start)
+            _ = tracker.recordFailure(
+                account: user, source: "198.51.100.7", fingerprint: tracker.fingerprint(account: user, password: Secret("x")),
+                at: start)
         }
         #expect(tracker.isThrottled(source: "198.51.100.7", at: start + 1))
         #expect(!tracker.isThrottled(source: "203.0.113.9", at: start + 1))

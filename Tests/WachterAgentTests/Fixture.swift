@@ -18,7 +18,8 @@ struct Fixture {
 
     init(clock: any WachterClock = SystemClock()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wachter-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         store = try SQLiteStore(path: directory + "/wachter.sqlite", create: true)
         let logs = InMemoryLogHandler()
         var handler = logs
@@ -43,7 +44,9 @@ struct Fixture {
         for suffix in ["", "-wal", "-shm"] {
             if let file = FileManager.default.contents(atPath: store.path + suffix) { data.append(file) }
         }
-        for entry in logs.entries { data.append(Data("\(entry.message) \(entry.metadata) \(String(describing: entry.error))".utf8)) }
+        for entry in logs.entries {
+            data.append(Data("\(entry.message) \(entry.metadata) \(String(describing: entry.error))".utf8))
+        }
         return data
     }
 
@@ -105,7 +108,10 @@ func rawExchange(_ path: String, _ bytes: [UInt8], closeAfterSending: Bool = fal
 }
 
 extension AgentClient {
-    func authenticate(_ user: String, _ password: String, source: String? = nil, service: String = "test") async throws -> AgentAnswer {
-        try await send(AgentClient.frame(.authenticate, service: service, user: user, source: source, secrets: [Secret(password)]))
+    func authenticate(_ user: String, _ password: String, source: String? = nil, service: String = "test") async throws
+        -> AgentAnswer
+    {
+        try await send(
+            AgentClient.frame(.authenticate, service: service, user: user, source: source, secrets: [Secret(password)]))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Testing
+
 @testable import wachter
 
 struct CommandParsingTests {
@@ -13,7 +14,9 @@ struct CommandParsingTests {
 
     @Test func generateAndPasswordStdinTogetherIsAUsageErrorThatSaysWhatToDo() {
         #expect {
-            _ = try Wachter.parseAsRoot(["account", "add", "jan", "--kind", "ftp", "--customer", "c1", "--generate", "--password-stdin"])
+            _ = try Wachter.parseAsRoot([
+                "account", "add", "jan", "--kind", "ftp", "--customer", "c1", "--generate", "--password-stdin",
+            ])
         } throws: { error in
             Wachter.exitCode(for: error).rawValue == 64 && Wachter.message(for: error).contains("not both")
         }
@@ -48,7 +51,9 @@ struct CommandParsingTests {
     }
 
     @Test func verifyParsesServiceAndSource() throws {
-        let command = try Wachter.parseAsRoot(["verify", "jan", "--service", "dovecot", "--source", "192.0.2.7", "--password-stdin"])
+        let command = try Wachter.parseAsRoot([
+            "verify", "jan", "--service", "dovecot", "--source", "192.0.2.7", "--password-stdin",
+        ])
         let verify = try #require(command as? VerifyCommand)
         #expect(verify.service == "dovecot")
         #expect(verify.source == "192.0.2.7")

@@ -8,7 +8,8 @@ struct CLI {
 
     init() throws {
         directory = NSTemporaryDirectory() + "wachter-cli-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -64,7 +65,9 @@ struct EndToEndTests {
         defer { cli.remove() }
         #expect(try cli.run(["init"]).status == 0)
         #expect(try cli.run(["customer", "add", "bakkerij", "--name", "Bakkerij Jansen"]).status == 0)
-        let add = try cli.run(["account", "add", "info@Bakkerij.NL", "--kind", "mailbox", "--customer", "bakkerij", "--password-stdin"], stdin: "correct horse battery\n")
+        let add = try cli.run(
+            ["account", "add", "info@Bakkerij.NL", "--kind", "mailbox", "--customer", "bakkerij", "--password-stdin"],
+            stdin: "correct horse battery\n")
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.stdout.isEmpty)
         let generated = try cli.run(["account", "add", "jan", "--kind", "ftp", "--customer", "bakkerij", "--generate"])
@@ -120,12 +123,15 @@ struct EndToEndTests {
         defer { cli.remove() }
         let log = cli.directory + "/flushed"
         let script = cli.directory + "/flush"
-        try "#!/bin/sh\necho \"$1\" >> \(log)\n[ \"$1\" != fail ] || exit 3\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"$1\" >> \(log)\n[ \"$1\" != fail ] || exit 3\n".write(
+            toFile: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script)
         let flush = ["WACHTER_CACHE_FLUSH": "\(script) %u"]
         #expect(try cli.run(["init"]).status == 0)
         #expect(try cli.run(["customer", "add", "c1", "--name", "One"]).status == 0)
-        #expect(try cli.run(["account", "add", "jan", "--kind", "ftp", "--customer", "c1", "--generate"], environment: flush).status == 0)
+        #expect(
+            try cli.run(["account", "add", "jan", "--kind", "ftp", "--customer", "c1", "--generate"], environment: flush).status
+                == 0)
         #expect(try cli.run(["lock", "jan"], environment: flush).status == 0)
         #expect(try cli.run(["reset", "jan"], environment: flush).status == 0)
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "jan\njan\njan\n")
@@ -171,7 +177,9 @@ struct EndToEndTests {
         let perWriter = 5
         try withThrowingTaskGroupSync(count: writers) { writer in
             for index in 0..<perWriter {
-                let result = try cli.run(["account", "add", "u\(writer)x\(index)", "--kind", "ftp", "--customer", "c1", "--generate"])
+                let result = try cli.run([
+                    "account", "add", "u\(writer)x\(index)", "--kind", "ftp", "--customer", "c1", "--generate",
+                ])
                 #expect(result.status == 0, "\(result.stderr)")
             }
         }
@@ -189,7 +197,9 @@ struct EndToEndTests {
         var outputs: [CLI.Result] = []
         outputs.append(try cli.run(["init"]))
         outputs.append(try cli.run(["customer", "add", "c1", "--name", "One"]))
-        outputs.append(try cli.run(["account", "add", "jan", "--kind", "ssh", "--customer", "c1", "--password-stdin", "-v"], stdin: canary + "\n"))
+        outputs.append(
+            try cli.run(
+                ["account", "add", "jan", "--kind", "ssh", "--customer", "c1", "--password-stdin", "-v"], stdin: canary + "\n"))
         outputs.append(try cli.run(["verify", "jan", "--password-stdin", "-v"], stdin: canary + "\n"))
         outputs.append(try cli.run(["verify", "jan", "--password-stdin", "--json"], stdin: canary + "-wrong\n"))
         outputs.append(try cli.run(["passwd", "jan", "--password-stdin", "-v"], stdin: canary + "-2\n"))

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Testing
 import WachterCore
+
 @testable import wachter
 
 struct ExportCommandTests {
     @Test func parsesAFormatWithAnOutputAndAKind() throws {
-        let command = try #require(try Wachter.parseAsRoot(["export", "pure-ftpd", "--output", "/tmp/x", "--kind", "mailbox"]) as? ExportCommand)
+        let command = try #require(
+            try Wachter.parseAsRoot(["export", "pure-ftpd", "--output", "/tmp/x", "--kind", "mailbox"]) as? ExportCommand)
         #expect(command.format == .pureFTPd)
         #expect(command.output == "/tmp/x")
         #expect(command.kind == .mailbox)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Testing
 import WachterCore
+
 @testable import wachter
 
 struct ImportCommandTests {

@@ -52,19 +52,24 @@ struct PolicyEnforcementTests {
         let passwords = ["groene appels en rode peren", "zeven kikkers in een emmer", "de trein naar Zwolle is laat"]
         #expect(
             try cli.run(
-                ["account", "add", "jan", "--kind", "ftp", "--customer", "bakkerij", "--password-stdin"], stdin: passwords[0] + "\n",
+                ["account", "add", "jan", "--kind", "ftp", "--customer", "bakkerij", "--password-stdin"],
+                stdin: passwords[0] + "\n",
                 environment: environment
             ).status == 0)
-        #expect(try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[1] + "\n", environment: environment).status == 0)
+        #expect(
+            try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[1] + "\n", environment: environment).status == 0)
         let again = try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[0] + "\n", environment: environment)
         #expect(again.status == 1)
         #expect(again.stderr.contains("used before"))
-        #expect(try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[2] + "\n", environment: environment).status == 0)
+        #expect(
+            try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[2] + "\n", environment: environment).status == 0)
         // The history holds two earlier hashes plus the current one: the first password has left it.
-        #expect(try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[1] + "\n", environment: environment).status == 1)
+        #expect(
+            try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[1] + "\n", environment: environment).status == 1)
         let fourth = "een vierde wachtwoord voor jan"
         #expect(try cli.run(["passwd", "jan", "--password-stdin"], stdin: fourth + "\n", environment: environment).status == 0)
-        #expect(try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[0] + "\n", environment: environment).status == 0)
+        #expect(
+            try cli.run(["passwd", "jan", "--password-stdin"], stdin: passwords[0] + "\n", environment: environment).status == 0)
     }
 
     @Test func passwordsExpireAfterTheMaximumAge() throws {
@@ -83,7 +88,8 @@ struct PolicyEnforcementTests {
         #expect(try cli.run(["verify", "jan", "--password-stdin"], stdin: password + "\n", environment: environment).status == 0)
         environment["WACHTER_NOW"] = "2026-04-02T09:00:00Z"
         #expect(try cli.run(["account", "list"], environment: environment).stdout.contains("expired"))
-        let expired = try cli.run(["verify", "jan", "--password-stdin", "--json"], stdin: password + "\n", environment: environment)
+        let expired = try cli.run(
+            ["verify", "jan", "--password-stdin", "--json"], stdin: password + "\n", environment: environment)
         #expect(expired.stdout.contains("\"expired\""))
         #expect(expired.stdout.contains("expired on 2026-04-01"))
         let logins = try cli.run(["logins", "--json"], environment: environment)
@@ -100,9 +106,11 @@ struct PolicyEnforcementTests {
                 environment: environment
             ).status == 0)
         for _ in 0..<3 {
-            #expect(try cli.run(["verify", "jan", "--password-stdin"], stdin: "wrong guess\n", environment: environment).status == 1)
+            #expect(
+                try cli.run(["verify", "jan", "--password-stdin"], stdin: "wrong guess\n", environment: environment).status == 1)
         }
-        let locked = try cli.run(["verify", "jan", "--password-stdin", "--json"], stdin: password + "\n", environment: environment)
+        let locked = try cli.run(
+            ["verify", "jan", "--password-stdin", "--json"], stdin: password + "\n", environment: environment)
         #expect(locked.status == 1)
         #expect(locked.stdout.contains("\"locked\""))
         #expect(try cli.run(["account", "list"], environment: environment).stdout.contains("locked-out"))
@@ -129,10 +137,12 @@ struct PolicyEnforcementTests {
         }
         // Five failures from one address over three accounts: no account reaches three.
         for name in ["jan", "jan", "piet", "piet", "kees"] {
-            _ = try cli.run(["verify", name, "--password-stdin", "--source", "203.0.113.9"], stdin: "guess\n", environment: environment)
+            _ = try cli.run(
+                ["verify", name, "--password-stdin", "--source", "203.0.113.9"], stdin: "guess\n", environment: environment)
         }
         let throttled = try cli.run(
-            ["verify", "kees", "--password-stdin", "--source", "203.0.113.9", "--json"], stdin: password + "\n", environment: environment)
+            ["verify", "kees", "--password-stdin", "--source", "203.0.113.9", "--json"], stdin: password + "\n",
+            environment: environment)
         #expect(throttled.status == 1)
         #expect(throttled.stdout.contains("too many failed logins from 203.0.113.9"))
         let elsewhere = try cli.run(

@@ -24,8 +24,13 @@ struct CLIReportFixture {
         cli = try CLI()
         try step("2024-01-01T00:00:00Z", ["init"])
         try step("2024-01-01T00:00:00Z", ["customer", "add", "acme", "--name", "<script>alert(1)</script>"])
-        try step("2024-01-01T00:00:00Z", ["account", "add", "old@acme.nl", "--kind", "mailbox", "--customer", "acme", "--password-stdin"], stdin: Self.canary + "\n")
-        try step("2024-12-01T00:00:00Z", ["account", "add", "jan", "--kind", "ftp", "--customer", "acme", "--password-stdin"], stdin: Self.canary + "\n")
+        try step(
+            "2024-01-01T00:00:00Z",
+            ["account", "add", "old@acme.nl", "--kind", "mailbox", "--customer", "acme", "--password-stdin"],
+            stdin: Self.canary + "\n")
+        try step(
+            "2024-12-01T00:00:00Z", ["account", "add", "jan", "--kind", "ftp", "--customer", "acme", "--password-stdin"],
+            stdin: Self.canary + "\n")
         try step("2024-12-02T00:00:00Z", ["reset", "jan"])
         for minute in 10..<16 {
             try cli.run(
@@ -48,7 +53,9 @@ struct CLIReportFixture {
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
     }
 
-    func report(_ arguments: [String], now: String = "2025-01-01T00:00:00Z", environment: [String: String] = [:]) throws -> CLI.Result {
+    func report(_ arguments: [String], now: String = "2025-01-01T00:00:00Z", environment: [String: String] = [:]) throws
+        -> CLI.Result
+    {
         try cli.run(["report"] + arguments, environment: environment.merging(["WACHTER_NOW": now]) { $1 })
     }
 
@@ -93,7 +100,8 @@ struct ReportCommandTests {
         let text = try fixture.report([])
         #expect(text.status == 0)
         for expected in [
-            "5 actions needed", "NO LOGIN FOR MORE THAN 180 DAYS (1)", "PASSWORDS EXPIRED (1)", "old@acme.nl", "MUST CHANGE THE PASSWORD",
+            "5 actions needed", "NO LOGIN FOR MORE THAN 180 DAYS (1)", "PASSWORDS EXPIRED (1)", "old@acme.nl",
+            "MUST CHANGE THE PASSWORD",
             "LOCKED ACCOUNTS (1)", "SOURCES WITH THE MOST FAILED LOGINS (1)", "198.51.100.7", "UNKNOWN USER NAMES TRIED",
             "admin", "OPERATOR ACTIONS (1)", "<script>alert(1)</script> (acme)",
         ] {
@@ -121,7 +129,10 @@ struct ReportCommandTests {
         #expect(try cli.run(["init"], environment: ["WACHTER_NOW": "2025-01-01T00:00:00Z"]).status == 0)
         let result = try cli.run(["report"], environment: ["WACHTER_NOW": "2025-02-01T00:00:00Z"])
         #expect(result.status == 0)
-        #expect(result.stdout == "Nothing to report for 2025-01-25 to 2025-02-01: no policy violations, no failed-login sources, no operator actions, audit trail intact.\n")
+        #expect(
+            result.stdout
+                == "Nothing to report for 2025-01-25 to 2025-02-01: no policy violations, no failed-login sources, no operator actions, audit trail intact.\n"
+        )
     }
 
     @Test func siteChecksInTheStoreAreReported() throws {
@@ -154,7 +165,8 @@ struct ReportCommandTests {
         let sendmail = fixture.cli.directory + "/sendmail"
         try Data("#!/bin/sh\necho \"$@\" > \"$0.args\"\ncat > \"$0.eml\"\n".utf8).write(to: URL(fileURLWithPath: sendmail))
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: sendmail)
-        let result = try fixture.report(["--mail-to", "ops@example.nl", "--mail-from", "wachter@example.nl"], environment: ["WACHTER_SENDMAIL": sendmail])
+        let result = try fixture.report(
+            ["--mail-to", "ops@example.nl", "--mail-from", "wachter@example.nl"], environment: ["WACHTER_SENDMAIL": sendmail])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("Wachter weekly report: 5 actions needed"))
@@ -169,7 +181,8 @@ struct ReportCommandTests {
         #expect(parsed.status == 0, "\(parsed.output)")
         #expect(
             parsed.output
-                == "Wachter weekly report: 5 actions needed\nops@example.nl\nmultipart/alternative\ntext/plain True False\ntext/html True False\n")
+                == "Wachter weekly report: 5 actions needed\nops@example.nl\nmultipart/alternative\ntext/plain True False\ntext/html True False\n"
+        )
         #expect(try String(contentsOfFile: sendmail + ".args", encoding: .utf8) == "-t -i\n")
         let refused = try fixture.report(["--mail-to", "ops@example.nl"], environment: ["WACHTER_SENDMAIL": "/nonexistent"])
         #expect(refused.status == 1)
@@ -183,7 +196,8 @@ struct ReportCommandTests {
         let before = try fixture.cli.run(["logins", "--json"])
         let count = (try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [Any])?.count
         #expect(count == 9)
-        try fixture.cli.run(["verify", "jan", "--password-stdin"], stdin: "wrong\n", environment: ["WACHTER_NOW": "2025-01-15T00:00:00Z"])
+        try fixture.cli.run(
+            ["verify", "jan", "--password-stdin"], stdin: "wrong\n", environment: ["WACHTER_NOW": "2025-01-15T00:00:00Z"])
         let prune = try fixture.cli.run(
             ["prune", "--login-events-days", "10", "--audit-days", "30"], environment: ["WACHTER_NOW": "2025-01-20T00:00:00Z"])
         #expect(prune.status == 0, "\(prune.stderr)")

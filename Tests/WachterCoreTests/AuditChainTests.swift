@@ -83,7 +83,8 @@ struct AuditChainTests {
     @Test func aCheckpointNoPruneEntryRecordsIsRefused() throws {
         let entries = try Self.chain(4)
         let checkpoint = Self.checkpoint(after: entries[1])
-        guard case .broken(let sequence, let reason) = AuditChain.verify(Array(entries.dropFirst(2)), checkpoint: checkpoint) else {
+        guard case .broken(let sequence, let reason) = AuditChain.verify(Array(entries.dropFirst(2)), checkpoint: checkpoint)
+        else {
             Issue.record("an unrecorded checkpoint was accepted")
             return
         }
@@ -98,7 +99,9 @@ struct AuditChainTests {
         #expect(
             AuditChain.verify(Array(entries.dropFirst(2)), checkpoint: checkpoint)
                 == .broken(sequence: 3, reason: "entry 3 does not follow the entry before it"))
-        #expect(AuditChain.verify(Array(entries.dropFirst(3)), checkpoint: Self.checkpoint(after: entries[1])) == .broken(sequence: 3, reason: "entry 3 is missing (the next one is 4)"))
+        #expect(
+            AuditChain.verify(Array(entries.dropFirst(3)), checkpoint: Self.checkpoint(after: entries[1]))
+                == .broken(sequence: 3, reason: "entry 3 is missing (the next one is 4)"))
     }
 }
 
@@ -108,7 +111,8 @@ final class TemporaryDirectory {
 
     init() throws {
         path = NSTemporaryDirectory() + "wachter-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -7,10 +7,12 @@ struct CredentialServiceDeferredLoginTests {
         let fixture = try SelfServiceFixture()
         defer { fixture.remove() }
         let service = fixture.service
-        let (outcome, effects) = try service.check(account: "info@example.nl", password: Secret("first-password-1"), service: "imap", source: "192.0.2.3")
+        let (outcome, effects) = try service.check(
+            account: "info@example.nl", password: Secret("first-password-1"), service: "imap", source: "192.0.2.3")
         #expect(outcome.result == .success)
         #expect(try service.logins().isEmpty)
-        let (wrong, failure) = try service.check(account: "info@example.nl", password: Secret("wrong-wrong"), service: "imap", source: nil)
+        let (wrong, failure) = try service.check(
+            account: "info@example.nl", password: Secret("wrong-wrong"), service: "imap", source: nil)
         #expect(wrong.result == .failure)
         try service.apply([failure, effects])
         let events = try service.logins()
@@ -30,7 +32,8 @@ struct CredentialServiceDeferredLoginTests {
             account.hash = legacy
             try writer.update(account)
         }
-        let (_, effects) = try service.check(account: "info@example.nl", password: Secret("first-password-1"), service: "t", source: nil)
+        let (_, effects) = try service.check(
+            account: "info@example.nl", password: Secret("first-password-1"), service: "t", source: nil)
         #expect(effects.rehash?.old == legacy)
         try service.apply([effects])
         #expect(try service.store.read { try $0.account(named: "info@example.nl")?.hash }?.hasPrefix("$y$") == true)
@@ -41,7 +44,8 @@ struct CredentialServiceDeferredLoginTests {
         defer { fixture.remove() }
         let service = fixture.service
         try service.lock(account: "info@example.nl")
-        let (locked, effects) = try service.check(account: "info@example.nl", password: Secret("first-password-1"), service: "t", source: nil)
+        let (locked, effects) = try service.check(
+            account: "info@example.nl", password: Secret("first-password-1"), service: "t", source: nil)
         #expect(locked.result == .locked)
         #expect(effects.account == nil)
         let (unknown, _) = try service.check(account: "nobody@example.nl", password: Secret("x"), service: "t", source: nil)

@@ -22,10 +22,13 @@ struct CredentialServiceTests {
     }
 
     @Test func anAddedAccountVerifiesAndRecordsTheLogin() throws {
-        try service.addAccount(name: "info@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .given(Secret("een lang wachtwoord")))
-        let good = try service.verify(account: "info@BAKKERIJ.nl", password: Secret("een lang wachtwoord"), service: "cli", source: "192.0.2.1")
+        try service.addAccount(
+            name: "info@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .given(Secret("een lang wachtwoord")))
+        let good = try service.verify(
+            account: "info@BAKKERIJ.nl", password: Secret("een lang wachtwoord"), service: "cli", source: "192.0.2.1")
         #expect(good == VerifyOutcome(result: .success, matched: true, reason: nil))
-        let bad = try service.verify(account: "info@bakkerij.nl", password: Secret("een kort wachtwoord"), service: "cli", source: nil)
+        let bad = try service.verify(
+            account: "info@bakkerij.nl", password: Secret("een kort wachtwoord"), service: "cli", source: nil)
         #expect(bad.result == .failure)
         #expect(try service.account(named: "info@bakkerij.nl").failures == 1)
         let events = try service.logins()
@@ -34,7 +37,8 @@ struct CredentialServiceTests {
     }
 
     @Test func anUnknownAccountIsRecordedAsUnknownUser() throws {
-        let outcome = try service.verify(account: "nobody@bakkerij.nl", password: Secret("whatever it is"), service: "cli", source: nil)
+        let outcome = try service.verify(
+            account: "nobody@bakkerij.nl", password: Secret("whatever it is"), service: "cli", source: nil)
         #expect(outcome.result == .unknownUser)
         #expect(try service.logins().first?.result == .unknownUser)
     }
@@ -55,15 +59,20 @@ struct CredentialServiceTests {
         let outcome = try service.verify(account: "jan", password: temporary, service: "cli", source: nil)
         #expect(outcome.result == .expired)
         #expect(outcome.matched)
-        #expect(try service.verify(account: "jan", password: Secret("first password"), service: "cli", source: nil).result == .failure)
+        #expect(
+            try service.verify(account: "jan", password: Secret("first password"), service: "cli", source: nil).result == .failure
+        )
     }
 
     @Test func lockedAccountsRefuseEvenTheRightPassword() throws {
         try service.addAccount(name: "jan", kind: .ssh, customerID: "bakkerij", password: .given(Secret("right password")))
         try service.lock(account: "jan")
-        #expect(try service.verify(account: "jan", password: Secret("right password"), service: "cli", source: nil).result == .locked)
+        #expect(
+            try service.verify(account: "jan", password: Secret("right password"), service: "cli", source: nil).result == .locked)
         try service.unlock(account: "jan")
-        #expect(try service.verify(account: "jan", password: Secret("right password"), service: "cli", source: nil).result == .success)
+        #expect(
+            try service.verify(account: "jan", password: Secret("right password"), service: "cli", source: nil).result == .success
+        )
     }
 
     @Test func anEarlierPasswordCannotBeSetAgain() throws {
@@ -85,10 +94,14 @@ struct CredentialServiceTests {
             account.hash = md5
             try writer.update(account)
         }
-        #expect(try service.verify(account: "jan", password: Secret("Wachter-vector-1"), service: "cli", source: nil).result == .success)
+        #expect(
+            try service.verify(account: "jan", password: Secret("Wachter-vector-1"), service: "cli", source: nil).result
+                == .success)
         let rehashed = try service.account(named: "jan").hash
         #expect(rehashed.hasPrefix("$y$"))
-        #expect(try service.verify(account: "jan", password: Secret("Wachter-vector-1"), service: "cli", source: nil).result == .success)
+        #expect(
+            try service.verify(account: "jan", password: Secret("Wachter-vector-1"), service: "cli", source: nil).result
+                == .success)
     }
 
     @Test func everyOperatorActionIsAuditedAndTheChainHolds() throws {

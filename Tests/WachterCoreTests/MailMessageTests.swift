@@ -54,17 +54,24 @@ struct ParsedMail: Decodable {
 struct MailMessageTests {
     static let date = Date(timeIntervalSince1970: 1_735_689_600)
 
-    static func message(subject: String = "Wachter weekly report: 3 actions needed", text: String = "Hello\n", html: String? = "<p>Hello</p>\n") throws -> MailMessage {
+    static func message(
+        subject: String = "Wachter weekly report: 3 actions needed", text: String = "Hello\n", html: String? = "<p>Hello</p>\n"
+    ) throws -> MailMessage {
         MailMessage(
             from: try MailAddress("wachter@example.nl", displayName: "Wachter"),
-            to: [try MailAddress("ops@example.nl", displayName: "Jörg Müller-Lüdenscheidt, Operations"), try MailAddress("b@example.nl")],
+            to: [
+                try MailAddress("ops@example.nl", displayName: "Jörg Müller-Lüdenscheidt, Operations"),
+                try MailAddress("b@example.nl"),
+            ],
             subject: subject, date: date, text: text, html: html)
     }
 
     @Test func pythonsStrictParserReadsEveryHeaderAndPart() throws {
-        let text = "Passwörter abgelaufen: 3\n.\nFrom here on\n" + String(repeating: "x", count: 200) + "\ntrailing space \n= sign\n"
+        let text =
+            "Passwörter abgelaufen: 3\n.\nFrom here on\n" + String(repeating: "x", count: 200) + "\ntrailing space \n= sign\n"
         let html = "<p>Ünïcödé &amp; <b>bold</b></p>\n"
-        let rendered = try Self.message(subject: "Wachter weekly report: 3 actions needed — Prüfung", text: text, html: html).rendered()
+        let rendered = try Self.message(subject: "Wachter weekly report: 3 actions needed — Prüfung", text: text, html: html)
+            .rendered()
         let parsed = try ParsedMail.parse(rendered)
         #expect(parsed.defects.isEmpty)
         #expect(parsed.headers["Subject"] == "Wachter weekly report: 3 actions needed — Prüfung")
@@ -104,7 +111,8 @@ struct MailMessageTests {
         #expect(first.boundary != second.boundary)
         #expect(first.boundary?.hasPrefix("=_wachter_") == true)
         #expect(first.parts.count == 2)
-        #expect(first.parts.first?.content.replacingOccurrences(of: "\r\n", with: "\n") == "--=_wachter_ looks like a boundary\n=_\n")
+        #expect(
+            first.parts.first?.content.replacingOccurrences(of: "\r\n", with: "\n") == "--=_wachter_ looks like a boundary\n=_\n")
     }
 
     @Test func aTextOnlyMessageIsOnePart() throws {

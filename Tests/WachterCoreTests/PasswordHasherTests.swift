@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WachterCore
 
 struct PasswordHasherTests {
@@ -6,7 +7,10 @@ struct PasswordHasherTests {
     static let mkpasswdVectors: [(HashMethod, String)] = [
         (.yescrypt, "$y$j9T$r3Q5/H8DUHUQEXqsq6Z4w0$GQTIeYmomUjvV1ums0DakWP3uGq6O5JAALuVsLPiSV9"),
         (.bcrypt, "$2b$05$zBYeMhiP0mEOwnK0gP1Esu9yZaxL9iA6a8xEUa/dAkWhwp2I/Oyq."),
-        (.sha512crypt, "$6$Bw.e8xYmV6cveHLM$nzM.Q86ssL47crxf4U7Zv90k75LrIzlBk/cqMDdfZIxgRRP0i/wOaT7vwC1wpEkmkTD0Kf8mEYW6tEzcWBQeA."),
+        (
+            .sha512crypt,
+            "$6$Bw.e8xYmV6cveHLM$nzM.Q86ssL47crxf4U7Zv90k75LrIzlBk/cqMDdfZIxgRRP0i/wOaT7vwC1wpEkmkTD0Kf8mEYW6tEzcWBQeA."
+        ),
         (.sha256crypt, "$5$wOun8TsOOvrTG5H6$jZd48CQaoMPxVkf71Dd9/wmjuk.7QlR16gXt4QzH6I3"),
         (.md5crypt, "$1$wOxKbaW4$VdDUu8UBKRgTM9bam0AxS/"),
         (.descrypt, "Xf8bLuiA5XWRw"),
@@ -17,7 +21,8 @@ struct PasswordHasherTests {
         let hasher = try PasswordHasher()
         #expect(HashMethod.identify(hash) == method)
         #expect(hasher.verify(Secret("Wachter-vector-1"), against: hash) != .mismatch)
-        if case .match = hasher.verify(Secret("Wachter-vector-1"), against: hash) {} else {
+        if case .match = hasher.verify(Secret("Wachter-vector-1"), against: hash) {
+        } else {
             Issue.record("the mkpasswd \(method) vector did not match")
         }
         // DES-crypt reads only the first 8 bytes, so the wrong password differs early.

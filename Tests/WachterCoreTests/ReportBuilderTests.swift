@@ -103,7 +103,11 @@ struct ReportBuilderTests {
         #expect(report.actionsNeeded == 7)
         #expect(!report.empty)
         let ids = ReportView(report).sections.map(\.id)
-        #expect(ids == ["expired", "expiring", "must-change", "below-policy", "locked", "failed-sources", "unknown-users", "stale", "audit", "retention"])
+        #expect(
+            ids == [
+                "expired", "expiring", "must-change", "below-policy", "locked", "failed-sources", "unknown-users", "stale",
+                "audit", "retention",
+            ])
     }
 
     @Test func sectionsAreAbsentWhenTheirConditionDoesNotHold() throws {
@@ -163,8 +167,10 @@ struct ReportBuilderTests {
                 domain: "www.example", customerID: "acme", customerName: "Acme", verdict: "warning",
                 problems: ["the certificate expires in 10 days"], checkedAt: ReportFixture.day(-1),
                 notAfter: now.addingTimeInterval(10.5 * 86_400)),
-            SiteCheckSummary(domain: "fine.example", verdict: "ok", checkedAt: ReportFixture.day(-1), notAfter: ReportFixture.day(80)),
-            SiteCheckSummary(domain: "stale.example", verdict: "ok", checkedAt: ReportFixture.day(-30), notAfter: ReportFixture.day(20)),
+            SiteCheckSummary(
+                domain: "fine.example", verdict: "ok", checkedAt: ReportFixture.day(-1), notAfter: ReportFixture.day(80)),
+            SiteCheckSummary(
+                domain: "stale.example", verdict: "ok", checkedAt: ReportFixture.day(-30), notAfter: ReportFixture.day(20)),
             SiteCheckSummary(domain: "new.example"),
         ])
         let report = try fixture.report(sites: sites)
@@ -196,7 +202,9 @@ struct ReportBuilderTests {
         let report = try fixture.report()
         let hashes = try fixture.store.read { reader in
             try reader.accounts(kind: nil, customerID: nil).map(\.hash)
-                + (try reader.accounts(kind: nil, customerID: nil).flatMap { try reader.passwordHistory(account: $0.name, limit: 10) })
+                + (try reader.accounts(kind: nil, customerID: nil).flatMap {
+                    try reader.passwordHistory(account: $0.name, limit: 10)
+                })
         }
         #expect(hashes.count >= 7)
         let mail = try MailMessage.report(
@@ -222,7 +230,9 @@ struct ReportBuilderTests {
         let fixture = try ReportFixture(rich: false)
         try fixture.at(-500).addCustomer(id: "odd", name: "Odd | *bold* _x_")
         try fixture.add("oddone", .ftp, "odd", day: -400)
-        for index in 0..<2 { try fixture.login("evil\u{1B}[31m", good: false, day: -1 + Double(index) / 100, source: "192.0.2.9") }
+        for index in 0..<2 {
+            try fixture.login("evil\u{1B}[31m", good: false, day: -1 + Double(index) / 100, source: "192.0.2.9")
+        }
         let report = try fixture.report()
         let text = try ReportRenderer.render(report, as: .text)
         #expect(!text.contains("\u{1B}"))

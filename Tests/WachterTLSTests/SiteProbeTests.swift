@@ -105,7 +105,8 @@ import WachterTLS
     ])
     func fileChecksMatchServedChecks(file: String, expected: ProblemCode) async throws {
         let (checker, servers, _) = try setup()
-        let domain = file.replacingOccurrences(of: ".pem", with: ".test").replacingOccurrences(of: "wrong-name", with: "elsewhere")
+        let domain = file.replacingOccurrences(of: ".pem", with: ".test").replacingOccurrences(
+            of: "wrong-name", with: "elsewhere")
         let result = await checker.check(
             SiteCheckRequest(
                 domain: domain, connect: Endpoint(host: "127.0.0.1", port: servers.closedPort), certFile: servers.file(file)),

@@ -34,7 +34,8 @@ public struct AgentClient: Sendable {
     ) throws(WachterError) -> ByteBuffer {
         var buffer = ByteBuffer()
         do {
-            try FrameCodec.encodeRequest(kind: kind, service: service, user: user, source: source, secrets: secrets, into: &buffer)
+            try FrameCodec.encodeRequest(
+                kind: kind, service: service, user: user, source: source, secrets: secrets, into: &buffer)
         } catch {
             throw WachterError(.invalidInput, "cannot send the request: \(error.reason)")
         }

@@ -284,7 +284,8 @@ public enum FrameCodec {
             throw ProtocolViolation("malformed request: fewer fields than the kind needs")
         }
         guard length <= AgentProtocol.maximumFieldBytes else {
-            throw ProtocolViolation("malformed request: a field of \(length) bytes exceeds the limit of \(AgentProtocol.maximumFieldBytes)")
+            throw ProtocolViolation(
+                "malformed request: a field of \(length) bytes exceeds the limit of \(AgentProtocol.maximumFieldBytes)")
         }
         guard let bytes = body.readBytes(length: Int(length)) else {
             throw ProtocolViolation("malformed request: a field runs past the end of the frame")

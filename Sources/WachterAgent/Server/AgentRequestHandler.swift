@@ -93,7 +93,8 @@ public final class AgentRequestHandler: Sendable {
         let (outcome, effects, fingerprint) = try await offload {
             let secret = password?.take() ?? Secret(bytes: [])
             let fingerprint = tracker.fingerprint(account: account, password: secret)
-            let (outcome, effects) = try service.check(account: request.user, password: secret, service: request.service, source: request.source)
+            let (outcome, effects) = try service.check(
+                account: request.user, password: secret, service: request.service, source: request.source)
             return (outcome, effects, fingerprint)
         }
         // The answer does not wait for the store: the effects are written in the next batch.
@@ -108,7 +109,8 @@ public final class AgentRequestHandler: Sendable {
         case .success, .expired:
             tracker.recordSuccess(account: account)
         case .failure, .unknownUser:
-            let verdict = tracker.recordFailure(account: account, source: request.source, fingerprint: fingerprint, at: service.clock.now())
+            let verdict = tracker.recordFailure(
+                account: account, source: request.source, fingerprint: fingerprint, at: service.clock.now())
             if verdict.sourceThrottled {
                 logger.info("source throttled after failed logins", metadata: ["source": "\(request.source ?? "-")"])
             }

@@ -1,5 +1,5 @@
-public import Foundation
 internal import Crypto
+public import Foundation
 
 /// The operator audit trail: entries chained by SHA-256, so that an edited or
 /// removed entry breaks the chain.

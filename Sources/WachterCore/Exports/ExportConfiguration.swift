@@ -38,7 +38,10 @@ public struct ExportConfiguration: Sendable, Equatable {
     public var targets: [Target]
 
     /// An empty configuration: no templates and no targets.
-    public init(defaults: Template = Template(), customers: [String: Template] = [:], domains: [String: Template] = [:], targets: [Target] = []) {
+    public init(
+        defaults: Template = Template(), customers: [String: Template] = [:], domains: [String: Template] = [:],
+        targets: [Target] = []
+    ) {
         self.defaults = defaults
         self.customers = customers
         self.domains = domains
@@ -63,7 +66,10 @@ public struct ExportConfiguration: Sendable, Equatable {
         public var extra: [String]?
 
         /// Creates a template.
-        public init(uid: Int? = nil, gid: Int? = nil, home: String? = nil, shell: String? = nil, mail: String? = nil, extra: [String]? = nil) {
+        public init(
+            uid: Int? = nil, gid: Int? = nil, home: String? = nil, shell: String? = nil, mail: String? = nil,
+            extra: [String]? = nil
+        ) {
             self.uid = uid
             self.gid = gid
             self.home = home
@@ -174,7 +180,8 @@ public struct ExportConfiguration: Sendable, Equatable {
                 continue
             }
             guard let key = bytes.next() else {
-                throw WachterError(.invalidInput, "the template \(Names.quote(text)) ends in a lone '%'; write %% for a percent sign")
+                throw WachterError(
+                    .invalidInput, "the template \(Names.quote(text)) ends in a lone '%'; write %% for a percent sign")
             }
             if key == UInt8(ascii: "%") {
                 out.append(key)
@@ -188,7 +195,8 @@ public struct ExportConfiguration: Sendable, Equatable {
             // directory level, so it is refused rather than written.
             if path, value.utf8.contains(UInt8(ascii: "/")) {
                 throw WachterError(
-                    .invalidInput, "the account \(Names.quote(account)) has a '/' that would go into the path \(Names.quote(text))")
+                    .invalidInput,
+                    "the account \(Names.quote(account)) has a '/' that would go into the path \(Names.quote(text))")
             }
             out.append(contentsOf: value.utf8)
         }
@@ -223,7 +231,8 @@ extension ExportConfiguration {
             if !FileManager.default.fileExists(atPath: path) {
                 throw WachterError(.notFound, "there is no export configuration at \(path)")
             }
-            throw WachterError(.invalidInput, "cannot read the export configuration \(path)", cause: "\(error.localizedDescription)")
+            throw WachterError(
+                .invalidInput, "cannot read the export configuration \(path)", cause: "\(error.localizedDescription)")
         }
         return try parse(text, source: path)
     }
@@ -235,7 +244,9 @@ extension ExportConfiguration {
     ///   - source: Where it came from, for messages.
     /// - Returns: The configuration.
     /// - Throws: ``WachterError/Code/invalidInput``.
-    public static func parse(_ text: String, source: String = "the export configuration") throws(WachterError) -> ExportConfiguration {
+    public static func parse(_ text: String, source: String = "the export configuration") throws(WachterError)
+        -> ExportConfiguration
+    {
         let file: File
         do {
             file = try TOMLDecoder(strictDecoding: true).decode(File.self, from: text)
@@ -268,10 +279,13 @@ extension ExportConfiguration {
             guard let format = ExportFormat(rawValue: raw.format) else {
                 throw WachterError(
                     .invalidInput,
-                    "\(what) has format '\(raw.format)'; use one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "\(what) has format '\(raw.format)'; use one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             guard raw.path.hasPrefix("/") else { throw WachterError(.invalidInput, "\(what) needs an absolute path") }
-            guard seen.insert(raw.path).inserted else { throw WachterError(.invalidInput, "\(what) repeats the path \(raw.path)") }
+            guard seen.insert(raw.path).inserted else {
+                throw WachterError(.invalidInput, "\(what) repeats the path \(raw.path)")
+            }
             var kind: AccountKind?
             if let name = raw.kind {
                 guard let parsed = AccountKind(rawValue: name) else {
@@ -286,7 +300,8 @@ extension ExportConfiguration {
                 }
                 guard parsed & 0o007 == 0 else {
                     throw WachterError(
-                        .invalidInput, "\(what) has mode \(text), which other users can use; credential files are never world-readable")
+                        .invalidInput,
+                        "\(what) has mode \(text), which other users can use; credential files are never world-readable")
                 }
                 mode = parsed
             }

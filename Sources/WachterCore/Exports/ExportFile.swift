@@ -109,7 +109,8 @@ enum ExportFile {
         if unsafe fstatat(directoryFD, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
             exists = true
             if existing.st_mode & S_IFMT == S_IFLNK {
-                throw failure("\(path) is a symbolic link; wachter does not follow it. Remove it, or export to the file it points at")
+                throw failure(
+                    "\(path) is a symbolic link; wachter does not follow it. Remove it, or export to the file it points at")
             }
             guard existing.st_mode & S_IFMT == S_IFREG else { throw failure("\(path) exists and is not a regular file") }
         } else if errno != ENOENT {

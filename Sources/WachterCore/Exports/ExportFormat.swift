@@ -49,7 +49,9 @@ public struct UserFields: Sendable, Equatable {
     ///   - shell: The login shell.
     ///   - mail: Dovecot's mail location.
     ///   - extra: Further Dovecot extra fields, `key=value`.
-    public init(uid: Int? = nil, gid: Int? = nil, home: String? = nil, shell: String? = nil, mail: String? = nil, extra: [String] = []) {
+    public init(
+        uid: Int? = nil, gid: Int? = nil, home: String? = nil, shell: String? = nil, mail: String? = nil, extra: [String] = []
+    ) {
         self.uid = uid
         self.gid = gid
         self.home = home
@@ -134,7 +136,8 @@ public enum ExportLine {
 
     /// One line, remembering the domains already checked in `domains` (raw to canonical),
     /// so that an export of many mailboxes checks each domain once.
-    static func line(_ format: ExportFormat, _ entry: ExportEntry, domains: inout [String: String]) throws(WachterError) -> String {
+    static func line(_ format: ExportFormat, _ entry: ExportEntry, domains: inout [String: String]) throws(WachterError) -> String
+    {
         var out: [UInt8] = []
         try append(format, entry, to: &out, domains: &domains)
         return String(decoding: out, as: UTF8.self)
@@ -191,7 +194,8 @@ public enum ExportLine {
             guard let uid = fields.uid, let gid = fields.gid, uid > 0, gid > 0, !home.isEmpty else {
                 throw WachterError(
                     .invalidInput,
-                    "pure-ftpd needs a non-root uid, a gid and a home for \(Names.quote(name)); set them in the export configuration")
+                    "pure-ftpd needs a non-root uid, a gid and a home for \(Names.quote(name)); set them in the export configuration"
+                )
             }
             // user:pass:uid:gid:gecos:home, then upload and download bandwidth and
             // ratios, connections, files and size quotas, four IP lists and the
@@ -282,10 +286,12 @@ public enum ExportLine {
     private static func checkedPath(_ value: String?, what: String, of name: String) throws(WachterError) -> String {
         guard let value, !value.isEmpty else { return "" }
         guard value.hasPrefix("/") else {
-            throw WachterError(.invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must be an absolute path")
+            throw WachterError(
+                .invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must be an absolute path")
         }
         if hasParentSegment(value) {
-            throw WachterError(.invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must not contain '..'")
+            throw WachterError(
+                .invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must not contain '..'")
         }
         try refuseSeparators(value, allowColon: false, what: what, of: name)
         return value
@@ -321,7 +327,8 @@ public enum ExportLine {
             if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.isWhitespace || (!allowColon && scalar == ":") {
                 throw WachterError(
                     .invalidInput,
-                    "the \(what) of \(Names.quote(name)), \(Names.quote(value)), has \(Names.describe(scalar)), which would break the line")
+                    "the \(what) of \(Names.quote(name)), \(Names.quote(value)), has \(Names.describe(scalar)), which would break the line"
+                )
             }
         }
     }

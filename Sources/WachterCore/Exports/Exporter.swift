@@ -43,7 +43,8 @@ extension CredentialService {
     ///   written and the old file stays), or the file cannot be replaced. A failed
     ///   reload does not throw; it is in the result.
     public func export(
-        _ target: ExportConfiguration.Target, configuration: ExportConfiguration, reload: Bool = false, trigger: String = "export",
+        _ target: ExportConfiguration.Target, configuration: ExportConfiguration, reload: Bool = false,
+        trigger: String = "export",
         changed: Set<String>? = nil
     ) throws -> ExportResult {
         let ownership = ExportFile.Ownership(
@@ -52,7 +53,8 @@ extension CredentialService {
             mode: target.mode)
         let settings = ExportWriter.settingsDigest(target, configuration)
         let writer = ExportWriter(target: target, configuration: configuration)
-        let (counts, identity) = try ExportFile.replace(path: target.path, ownership: ownership) { previous, write throws -> ExportWriter.Counts in
+        let (counts, identity) = try ExportFile.replace(path: target.path, ownership: ownership) {
+            previous, write throws -> ExportWriter.Counts in
             if let changed, changed.count <= Self.patchLimit, let previous,
                 let stamp = try store.read({ try $0.exportStamp(path: target.path) }),
                 stamp.identity == previous.identity, stamp.settings == settings
@@ -68,11 +70,16 @@ extension CredentialService {
             try writer.setExportStamp(ExportStamp(path: target.path, identity: identity, settings: settings))
             try AuditChain.append(
                 to: writer, time: clock.now(), actor: actor, action: "export", target: target.path,
-                detail: "format=\(target.format.rawValue) kind=\(target.kind.rawValue) accounts=\(counts.written) locked=\(counts.locked) trigger=\(trigger)\(counts.patched ? " patched" : "")")
+                detail:
+                    "format=\(target.format.rawValue) kind=\(target.kind.rawValue) accounts=\(counts.written) locked=\(counts.locked) trigger=\(trigger)\(counts.patched ? " patched" : "")"
+            )
         }
         logger.info(
             "exported",
-            metadata: ["path": "\(target.path)", "format": "\(target.format.rawValue)", "accounts": "\(counts.written)", "patched": "\(counts.patched)"])
+            metadata: [
+                "path": "\(target.path)", "format": "\(target.format.rawValue)", "accounts": "\(counts.written)",
+                "patched": "\(counts.patched)",
+            ])
         var result = ExportResult(
             format: target.format, path: target.path, kind: target.kind, accounts: counts.written, locked: counts.locked)
         if reload, let command = target.reload {
@@ -132,7 +139,8 @@ struct ExportWriter {
 
     private func append(_ record: ExportRecord, to bytes: inout [UInt8], domains: inout [String: String]) throws(WachterError) {
         // shadow lines have no userdb fields; the templates are not even expanded.
-        let fields = target.format == .shadow ? UserFields() : try configuration.fields(name: record.name, customerID: record.customerID)
+        let fields =
+            target.format == .shadow ? UserFields() : try configuration.fields(name: record.name, customerID: record.customerID)
         let entry = ExportEntry(name: record.name, kind: target.kind, hash: record.hash, locked: record.locked, fields: fields)
         try ExportLine.append(target.format, entry, to: &bytes, domains: &domains)
         bytes.append(UInt8(ascii: "\n"))
@@ -170,7 +178,8 @@ struct ExportWriter {
         var fresh: [(name: [UInt8], line: [UInt8], locked: Bool)] = []
         for (_, account) in changed {
             guard let account, account.kind == target.kind, includes(account.customerID) else { continue }
-            let record = ExportRecord(name: account.name, customerID: account.customerID, hash: account.hash, locked: account.locked)
+            let record = ExportRecord(
+                name: account.name, customerID: account.customerID, hash: account.hash, locked: account.locked)
             fresh.append((Array(account.name.utf8), try line(record, domains: &domains), account.locked))
         }
         fresh.sort { $0.name.lexicographicallyPrecedes($1.name) }
@@ -246,7 +255,8 @@ public struct ReExporter: ChangeObserver {
     /// The configuration file.
     public let configurationPath: String
     /// Receives the outcome of each target of each change, and a configuration error as a failed outcome list.
-    public let report: @Sendable (_ change: CredentialChange, _ outcomes: [ReExportOutcome], _ configurationError: WachterError?) -> Void
+    public let report:
+        @Sendable (_ change: CredentialChange, _ outcomes: [ReExportOutcome], _ configurationError: WachterError?) -> Void
 
     /// Creates a re-exporter.
     ///
@@ -255,7 +265,9 @@ public struct ReExporter: ChangeObserver {
     ///   - report: Receives outcomes and failures.
     public init(
         configurationPath: String = ExportConfiguration.defaultPath,
-        report: @escaping @Sendable (_ change: CredentialChange, _ outcomes: [ReExportOutcome], _ configurationError: WachterError?) -> Void
+        report:
+            @escaping @Sendable (_ change: CredentialChange, _ outcomes: [ReExportOutcome], _ configurationError: WachterError?)
+            -> Void
     ) {
         self.configurationPath = configurationPath
         self.report = report
@@ -280,7 +292,8 @@ public struct ReExporter: ChangeObserver {
                 outcomes.append(ReExportOutcome(target: target, error: error))
             } catch {
                 outcomes.append(
-                    ReExportOutcome(target: target, error: WachterError(.exportFailure, "re-export failed", cause: "\(type(of: error))")))
+                    ReExportOutcome(
+                        target: target, error: WachterError(.exportFailure, "re-export failed", cause: "\(type(of: error))")))
             }
         }
         report(change, outcomes, nil)

@@ -68,12 +68,14 @@ public struct PasswordHasher: Sendable {
         guard HashMethod.configurable.contains(policy.method) else {
             throw WachterError(
                 .invalidInput,
-                "hash method \(policy.method.rawValue) is not one Wachter makes new hashes with; use one of \(HashMethod.configurable.map(\.rawValue).joined(separator: ", "))")
+                "hash method \(policy.method.rawValue) is not one Wachter makes new hashes with; use one of \(HashMethod.configurable.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if policy.cost != 0, let range = policy.method.costRange, !range.contains(policy.cost) {
             throw WachterError(
                 .invalidInput,
-                "cost \(policy.cost) is outside \(range.lowerBound)...\(range.upperBound) for \(policy.method.rawValue); use 0 for libxcrypt's default")
+                "cost \(policy.cost) is outside \(range.lowerBound)...\(range.upperBound) for \(policy.method.rawValue); use 0 for libxcrypt's default"
+            )
         }
         self.policy = policy
         let setting = try Crypt.generateSetting(prefix: policy.method.prefix, count: UInt(policy.cost))

@@ -75,7 +75,9 @@ public enum ImportParser {
                     throw malformed(lineNumber, "has \(fields.count) fields; a pure-ftpd passwd line has 18")
                 }
             case .proftpd:
-                guard fields.count == 7 else { throw malformed(lineNumber, "has \(fields.count) fields; a ProFTPD AuthUserFile line has 7") }
+                guard fields.count == 7 else {
+                    throw malformed(lineNumber, "has \(fields.count) fields; a ProFTPD AuthUserFile line has 7")
+                }
             case .shadow:
                 guard fields.count == 2 || fields.count == 9 else {
                     throw malformed(lineNumber, "has \(fields.count) fields; a shadow line has 9, a chpasswd -e line 2")
@@ -115,7 +117,9 @@ public enum ImportParser {
             guard let close = value.firstIndex(of: "}") else { return .refused("the password field has '{' but no scheme") }
             let scheme = value[value.index(after: value.startIndex)..<close].uppercased()
             guard let method = dovecotCryptSchemes[scheme] else {
-                return .refused("scheme \(scheme) is not a crypt(3) hash; only CRYPT, DES-CRYPT, MD5-CRYPT, SHA256-CRYPT, SHA512-CRYPT and BLF-CRYPT are imported")
+                return .refused(
+                    "scheme \(scheme) is not a crypt(3) hash; only CRYPT, DES-CRYPT, MD5-CRYPT, SHA256-CRYPT, SHA512-CRYPT and BLF-CRYPT are imported"
+                )
             }
             required = method
             value = value[value.index(after: close)...]

@@ -67,11 +67,15 @@ extension CredentialService {
                         locked: record.locked, createdAt: now))
                 try AuditChain.append(
                     to: writer, time: now, actor: actor, action: "account.import", target: record.name,
-                    detail: "kind=\(kind.rawValue) customer=\(customerID) method=\(HashMethod.identify(record.hash)?.rawValue ?? "unknown")\(record.locked ? " locked" : "")")
+                    detail:
+                        "kind=\(kind.rawValue) customer=\(customerID) method=\(HashMethod.identify(record.hash)?.rawValue ?? "unknown")\(record.locked ? " locked" : "")"
+                )
             }
             try AuditChain.append(
                 to: writer, time: now, actor: actor, action: "import", target: source,
-                detail: "format=\(format.rawValue) kind=\(kind.rawValue) customer=\(customerID) imported=\(file.records.count) refused=\(file.refused.count) below-policy=\(belowPolicy)")
+                detail:
+                    "format=\(format.rawValue) kind=\(kind.rawValue) customer=\(customerID) imported=\(file.records.count) refused=\(file.refused.count) below-policy=\(belowPolicy)"
+            )
         }
         if dryRun {
             try store.read { reader in
@@ -80,7 +84,8 @@ extension CredentialService {
                 }
                 for record in file.records where try reader.account(named: record.name) != nil {
                     throw WachterError(
-                        .alreadyExists, "line \(record.line): an account \(Names.quote(record.name)) exists already; nothing would be imported")
+                        .alreadyExists,
+                        "line \(record.line): an account \(Names.quote(record.name)) exists already; nothing would be imported")
                 }
             }
             return summary

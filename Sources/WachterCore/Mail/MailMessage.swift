@@ -15,11 +15,14 @@ public struct MailAddress: Sendable, Equatable {
     /// - Throws: ``WachterError/Code/invalidInput`` for an address that cannot go in a header.
     public init(_ address: String, displayName: String? = nil) throws(WachterError) {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        let allowed = address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>()[]\\,;:\"".unicodeScalars.contains($0) }
+        let allowed = address.unicodeScalars.allSatisfy {
+            $0.value > 0x20 && $0.value < 0x7F && !"<>()[]\\,;:\"".unicodeScalars.contains($0)
+        }
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, allowed, address.utf8.count <= 254 else {
             throw WachterError(
                 .invalidInput,
-                "\(Names.quote(address)) is not a mail address Wachter can send to; give local@domain in ASCII, without spaces or brackets")
+                "\(Names.quote(address)) is not a mail address Wachter can send to; give local@domain in ASCII, without spaces or brackets"
+            )
         }
         self.address = address
         self.displayName = displayName.map { name in

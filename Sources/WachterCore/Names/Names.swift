@@ -69,7 +69,9 @@ public enum Names {
         if let bad = local.unicodeScalars.first(where: { !isAtext($0) && $0 != "." }) {
             throw invalid(what, raw, "has \(describe(bad)) before the @; use letters, digits and !#$%&'*+-/=?^_`{|}~. only")
         }
-        if local.hasPrefix(".") || local.hasSuffix(".") || zip(local.utf8, local.utf8.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E }) {
+        if local.hasPrefix(".") || local.hasSuffix(".")
+            || zip(local.utf8, local.utf8.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E })
+        {
             throw invalid(what, raw, "has a dot at the start or end of the local part, or two dots in a row")
         }
         let domainName = try checkDomain(domainPart)
@@ -143,7 +145,8 @@ public enum Names {
             throw invalid(what, raw, "is \(raw.utf8.count) characters long; at most \(maximumUserNameLength) are allowed")
         }
         if let bad = raw.unicodeScalars.first(where: { !isPortableFilenameCharacter($0) }) {
-            throw invalid(what, raw, "has \(describe(bad)); use letters, digits, '.', '_' and '-' only (POSIX portable user names)")
+            throw invalid(
+                what, raw, "has \(describe(bad)); use letters, digits, '.', '_' and '-' only (POSIX portable user names)")
         }
         guard !raw.hasPrefix("-") else { throw invalid(what, raw, "starts with a hyphen") }
         guard raw != ".", raw != ".." else { throw invalid(what, raw, "is a path component, not a name") }
@@ -206,7 +209,8 @@ public enum Names {
         }
         guard !trimmed.isEmpty else { throw WachterError(.invalidInput, "the \(what) is empty") }
         guard trimmed.count <= maximumLength else {
-            throw WachterError(.invalidInput, "the \(what) is \(trimmed.count) characters long; at most \(maximumLength) are allowed")
+            throw WachterError(
+                .invalidInput, "the \(what) is \(trimmed.count) characters long; at most \(maximumLength) are allowed")
         }
         return trimmed
     }

@@ -54,10 +54,13 @@ extension CredentialService {
     ///   - source: The client's address, where known.
     /// - Returns: The outcome, and the effects to write.
     /// - Throws: ``WachterError`` when the store fails.
-    public func check(account name: String, password: Secret, service: String, source: String?) throws -> (VerifyOutcome, LoginEffects) {
+    public func check(account name: String, password: Secret, service: String, source: String?) throws -> (
+        VerifyOutcome, LoginEffects
+    ) {
         let canonical = Self.lookupName(name)
         let account = try store.read { try $0.account(named: canonical) }
-        return evaluateLogin(account, canonical: canonical, password: password, service: service, source: source, now: clock.now())
+        return evaluateLogin(
+            account, canonical: canonical, password: password, service: service, source: source, now: clock.now())
     }
 
     /// Writes the effects of many login checks in one transaction.

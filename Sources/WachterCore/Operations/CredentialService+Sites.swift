@@ -34,7 +34,8 @@ extension CredentialService {
             }
             try writer.insert(site)
             try AuditChain.append(
-                to: writer, time: site.createdAt, actor: actor, action: "site.add", target: canonical, detail: "customer=\(customerID)")
+                to: writer, time: site.createdAt, actor: actor, action: "site.add", target: canonical,
+                detail: "customer=\(customerID)")
         }
         return site
     }
@@ -47,7 +48,9 @@ extension CredentialService {
     public func sites(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckSummary?)] {
         try store.read { reader in
             let latest = Dictionary((try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) }) { first, _ in first }
-            return try reader.sites(customerID: customerID).map { ($0, latest[$0.domain].flatMap { $0.verdict == nil ? nil : $0 }) }
+            return try reader.sites(customerID: customerID).map {
+                ($0, latest[$0.domain].flatMap { $0.verdict == nil ? nil : $0 })
+            }
         }
     }
 

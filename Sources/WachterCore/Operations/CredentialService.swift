@@ -25,7 +25,9 @@ public struct MinimumLengthRule: PasswordAcceptance {
     /// - Parameter minimum: The fewest characters allowed.
     public init(minimum: Int = 8) { self.minimum = minimum }
 
-    public func refusal(for password: Secret, account: String, kind: AccountKind, customer: Customer, history: [String]) -> String? {
+    public func refusal(for password: Secret, account: String, kind: AccountKind, customer: Customer, history: [String])
+        -> String?
+    {
         let characters = password.withBytes { bytes in bytes.reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) } }
         return characters < minimum ? "the password has \(characters) characters; at least \(minimum) are required" : nil
     }
@@ -364,9 +366,11 @@ public struct CredentialService: Sendable {
             return (
                 account,
                 LoginFailureHistory(
-                    accountFailures: account == nil ? [] : try reader.failureTimes(account: canonical, source: nil, since: accountWindow),
+                    accountFailures: account == nil
+                        ? [] : try reader.failureTimes(account: canonical, source: nil, since: accountWindow),
                     consecutiveFailures: account?.failures ?? 0,
-                    sourceFailures: try source.map { try reader.failureTimes(account: nil, source: $0, since: sourceWindow) } ?? [],
+                    sourceFailures: try source.map { try reader.failureTimes(account: nil, source: $0, since: sourceWindow) }
+                        ?? [],
                     lockedUntil: account?.lockedUntil)
             )
         }
@@ -374,18 +378,21 @@ public struct CredentialService: Sendable {
         if case .sourceThrottled = kindRules.lockout.beforeAttempt(history, at: now), let source {
             // Refused without a hash computation; the account itself is not locked.
             let reason = "too many failed logins from \(source)"
-            let event = LoginEvent(time: now, account: canonical, service: service, source: source, result: .locked, reason: reason)
+            let event = LoginEvent(
+                time: now, account: canonical, service: service, source: source, result: .locked, reason: reason)
             try apply([LoginEffects(event: event, account: nil, matched: false)])
             return VerifyOutcome(result: .locked, matched: false, reason: reason)
         }
-        var (outcome, effects) = evaluateLogin(account, canonical: canonical, password: password, service: service, source: source, now: now)
+        var (outcome, effects) = evaluateLogin(
+            account, canonical: canonical, password: password, service: service, source: source, now: now)
         if outcome.result == .failure, effects.account != nil {
             var failures = history
             failures.accountFailures.append(now)
             failures.consecutiveFailures += 1
             if case .accountLocked(let until) = kindRules.lockout.afterFailure(failures, at: now) {
                 effects.lockUntil = until
-                logger.notice("account locked out", metadata: ["account": "\(canonical)", "failures": "\(failures.accountFailures.count)"])
+                logger.notice(
+                    "account locked out", metadata: ["account": "\(canonical)", "failures": "\(failures.accountFailures.count)"])
             }
         }
         try apply([effects])
@@ -410,7 +417,8 @@ public struct CredentialService: Sendable {
         func answer(_ result: LoginResult, _ reason: String?, account: String?, matched: Bool, rehash: LoginEffects.Rehash? = nil)
             -> (VerifyOutcome, LoginEffects)
         {
-            let event = LoginEvent(time: now, account: canonical, service: service, source: source, result: result, reason: reason)
+            let event = LoginEvent(
+                time: now, account: canonical, service: service, source: source, result: result, reason: reason)
             return (
                 VerifyOutcome(result: result, matched: matched, reason: reason),
                 LoginEffects(event: event, account: account, matched: matched, rehash: rehash)
@@ -428,12 +436,15 @@ public struct CredentialService: Sendable {
         }
         switch kindRules.hasher.verify(password, against: account.hash) {
         case .match(let needsRehash):
-            let rehash = needsRehash ? (try? kindRules.hasher.hash(password)).map { LoginEffects.Rehash(old: account.hash, new: $0) } : nil
+            let rehash =
+                needsRehash ? (try? kindRules.hasher.hash(password)).map { LoginEffects.Rehash(old: account.hash, new: $0) } : nil
             switch kindRules.expiry.status(setAt: account.passwordSetAt, mustChange: account.mustChange, at: now) {
             case .mustChange:
-                return answer(.expired, "must change the password after a reset", account: canonical, matched: true, rehash: rehash)
+                return answer(
+                    .expired, "must change the password after a reset", account: canonical, matched: true, rehash: rehash)
             case .expired(let since):
-                return answer(.expired, "the password expired on \(Self.day(since))", account: canonical, matched: true, rehash: rehash)
+                return answer(
+                    .expired, "the password expired on \(Self.day(since))", account: canonical, matched: true, rehash: rehash)
             case .never, .valid, .warning:
                 return answer(.success, nil, account: canonical, matched: true, rehash: rehash)
             }
@@ -448,7 +459,8 @@ public struct CredentialService: Sendable {
         let history = LoginFailureHistory(consecutiveFailures: account.failures, lockedUntil: account.lockedUntil)
         switch rules.lockout.beforeAttempt(history, at: now) {
         case .accountLocked(let until): return "locked after failed logins until \(Self.minute(until))"
-        case .accountDisabled: return "locked after \(history.consecutiveFailures) failed logins in a row; an operator must unlock it"
+        case .accountDisabled:
+            return "locked after \(history.consecutiveFailures) failed logins in a row; an operator must unlock it"
         case .allow, .sourceThrottled: return nil
         }
     }
@@ -464,7 +476,9 @@ public struct CredentialService: Sendable {
     }
 
     /// Login events, newest first.
-    public func logins(account: String? = nil, since: Date? = nil, failedOnly: Bool = false, limit: Int? = nil) throws -> [LoginEvent] {
+    public func logins(account: String? = nil, since: Date? = nil, failedOnly: Bool = false, limit: Int? = nil) throws
+        -> [LoginEvent]
+    {
         let canonical = try account.map { try canonicalName($0) }
         return try store.read { try $0.loginEvents(account: canonical, since: since, failedOnly: failedOnly, limit: limit) }
     }
@@ -507,7 +521,8 @@ public struct CredentialService: Sendable {
             }
             for earlier in history {
                 if case .match = rules(for: kind).hasher.verify(secret, against: earlier) {
-                    throw WachterError(.policyRefused, "the password was refused: it was used before for this account; choose a new one")
+                    throw WachterError(
+                        .policyRefused, "the password was refused: it was used before for this account; choose a new one")
                 }
             }
             return (secret, nil)

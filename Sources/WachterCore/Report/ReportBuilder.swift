@@ -126,7 +126,8 @@ public struct ReportBuilder: Sendable {
             mustChange: ReportSection(
                 total: mustChange.total,
                 items: mustChange.rows.map {
-                    Self.finding($0, days: -Self.wholeDays(from: now, to: $0.account.passwordSetAt), reason: "reset, not yet changed")
+                    Self.finding(
+                        $0, days: -Self.wholeDays(from: now, to: $0.account.passwordSetAt), reason: "reset, not yet changed")
                 }),
             belowPolicy: ReportSection(total: belowTotal, items: below))
     }
@@ -140,7 +141,8 @@ public struct ReportBuilder: Sendable {
             return LockedAccount(
                 account: row.account.name, kind: row.account.kind,
                 customer: CustomerRef(id: row.account.customerID, name: row.customerName),
-                lockedBy: row.account.locked ? "operator" : "lockout", lockedUntil: row.account.locked ? nil : row.account.lockedUntil,
+                lockedBy: row.account.locked ? "operator" : "lockout",
+                lockedUntil: row.account.locked ? nil : row.account.lockedUntil,
                 consecutiveFailures: row.account.failures, failedAttempts: failed?.attempts ?? 0, sources: failed?.sources ?? [],
                 lastFailure: failed?.last)
         }
@@ -177,11 +179,13 @@ public struct ReportBuilder: Sendable {
             uniqueKeysWithValues: try reader.loginsPerDay(from: period.start, to: period.end).map { ($0.day, $0) })
         let first = Int((period.start.timeIntervalSince1970 / 86_400).rounded(.down))
         let last = Int((period.end.addingTimeInterval(-1).timeIntervalSince1970 / 86_400).rounded(.down))
-        let days = first <= last ? (first...last).map { day in
-            DayActivity(
-                date: Self.day(Date(timeIntervalSince1970: Double(day) * 86_400)), logins: counts[day]?.logins ?? 0,
-                failed: counts[day]?.failed ?? 0)
-        } : []
+        let days =
+            first <= last
+            ? (first...last).map { day in
+                DayActivity(
+                    date: Self.day(Date(timeIntervalSince1970: Double(day) * 86_400)), logins: counts[day]?.logins ?? 0,
+                    failed: counts[day]?.failed ?? 0)
+            } : []
         return LoginActivity(
             logins: days.reduce(0) { $0 + $1.logins }, failed: days.reduce(0) { $0 + $1.failed }, days: days)
     }
@@ -201,7 +205,8 @@ public struct ReportBuilder: Sendable {
             return check.checkedAt.map { $0 >= period.start } ?? false
         }.sorted { left, right in
             let (a, b) = (severity[left.verdict ?? ""] ?? 9, severity[right.verdict ?? ""] ?? 9)
-            return a != b ? a < b : (left.notAfter ?? .distantFuture, left.domain) < (right.notAfter ?? .distantFuture, right.domain)
+            return a != b
+                ? a < b : (left.notAfter ?? .distantFuture, left.domain) < (right.notAfter ?? .distantFuture, right.domain)
         }
         // Never checked first, then the longest unchecked.
         let unchecked = checks.filter { check in check.checkedAt.map { $0 < period.start } ?? true }.sorted { left, right in

@@ -61,7 +61,9 @@ public enum ReportRenderer {
             let allRows = section.groups.flatMap(\.rows).map { $0.map(terminalSafe) }
             var widths = section.columns.map(\.count)
             for row in allRows {
-                for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+                for (index, cell) in row.enumerated() where index < widths.count {
+                    widths[index] = max(widths[index], cell.count)
+                }
             }
             if !allRows.isEmpty {
                 lines.append("    " + columns(section.columns, widths))

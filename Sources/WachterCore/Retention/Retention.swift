@@ -44,7 +44,8 @@ extension CredentialService {
             var result = PruneResult(
                 time: now, loginEvents: try writer.deleteLoginEvents(before: loginCutoff),
                 siteChecks: try writer.deleteSiteChecks(before: siteCutoff),
-                passwordHistory: try writer.deletePasswordHistory(before: historyCutoff, keep: max(0, periods.passwordHistoryDepth)),
+                passwordHistory: try writer.deletePasswordHistory(
+                    before: historyCutoff, keep: max(0, periods.passwordHistoryDepth)),
                 auditEntries: 0)
 
             let trail = try writer.auditEntries()

@@ -58,7 +58,8 @@ public enum SecretReader {
         let descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
-            throw WachterError(.inputFailure, "cannot open the password file \(path)", cause: unsafe String(cString: strerror(code)))
+            throw WachterError(
+                .inputFailure, "cannot open the password file \(path)", cause: unsafe String(cString: strerror(code)))
         }
         defer { close(descriptor) }
         guard let secret = try readLine(from: descriptor) else {

@@ -17,7 +17,10 @@ extension SQLiteAccess {
 
     func forEachAccount(_ body: (AccountRow) throws -> Void) throws {
         let cursor = try Row.fetchCursor(
-            db, sql: "SELECT a.*, c.name AS customer_name FROM account a JOIN customer c ON c.id = a.customer_id ORDER BY a.customer_id, a.name")
+            db,
+            sql:
+                "SELECT a.*, c.name AS customer_name FROM account a JOIN customer c ON c.id = a.customer_id ORDER BY a.customer_id, a.name"
+        )
         while let row = try cursor.next() {
             try body(AccountRow(account: Self.account(row), customerName: row["customer_name"]))
         }
@@ -72,9 +75,10 @@ extension SQLiteAccess {
         for account in accounts {
             let arguments: StatementArguments = [account, from.timeIntervalSince1970, to.timeIntervalSince1970]
             let condition = "account = ? AND time >= ? AND time < ? AND result <> 'success'"
-            guard let totals = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS attempts, MAX(time) AS last FROM login_event WHERE \(condition)",
-                arguments: arguments)
+            guard
+                let totals = try Row.fetchOne(
+                    db, sql: "SELECT COUNT(*) AS attempts, MAX(time) AS last FROM login_event WHERE \(condition)",
+                    arguments: arguments)
             else { continue }
             let last: Double? = totals["last"]
             let sources = try Row.fetchAll(
@@ -142,8 +146,9 @@ extension SQLiteAccess {
 
     func retentionRemovals(from: Date, to: Date) throws -> (runs: Int, removed: [RetainedRecord: Int]) {
         let window: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
-        let runs = try Int.fetchOne(
-            db, sql: "SELECT COUNT(DISTINCT run) FROM retention_log WHERE run >= ? AND run < ?", arguments: window) ?? 0
+        let runs =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(DISTINCT run) FROM retention_log WHERE run >= ? AND run < ?", arguments: window) ?? 0
         var removed: [RetainedRecord: Int] = [:]
         for row in try Row.fetchAll(
             db, sql: "SELECT record, SUM(removed) AS n FROM retention_log WHERE run >= ? AND run < ? GROUP BY record",

@@ -17,7 +17,9 @@ extension SQLiteAccess {
     func insert(_ site: Site) throws {
         try db.execute(
             sql: "INSERT INTO site (domain, customer_id, connect, cert_file, key_file, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [site.domain, site.customerID, site.connect, site.certFile, site.keyFile, site.createdAt.timeIntervalSince1970])
+            arguments: [
+                site.domain, site.customerID, site.connect, site.certFile, site.keyFile, site.createdAt.timeIntervalSince1970,
+            ])
     }
 
     func deleteSite(domain: String) throws {
@@ -30,7 +32,8 @@ extension SQLiteAccess {
         try db.execute(
             sql: "INSERT INTO site_check (domain, checked_at, verdict, problems, not_after) VALUES (?, ?, ?, ?, ?)",
             arguments: [
-                check.domain, check.checkedAt.timeIntervalSince1970, check.verdict, problems, check.notAfter?.timeIntervalSince1970,
+                check.domain, check.checkedAt.timeIntervalSince1970, check.verdict, problems,
+                check.notAfter?.timeIntervalSince1970,
             ])
     }
 

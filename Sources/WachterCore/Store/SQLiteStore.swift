@@ -92,13 +92,15 @@ public final class SQLiteStore: CredentialStore {
     }
 
     static func mapped(_ error: any Error, _ context: String) -> any Error {
-                if let database = error as? DatabaseError {
+        if let database = error as? DatabaseError {
             if database.resultCode == .SQLITE_CONSTRAINT {
                 return WachterError(.alreadyExists, "\(context): a record with that key exists already")
             }
             // Only the result code and SQLite's own message: DatabaseError's
             // description would also show the SQL statement.
-            return WachterError(.storeFailure, context, cause: "SQLite error \(database.resultCode.primaryResultCode.rawValue): \(database.message ?? "unknown")")
+            return WachterError(
+                .storeFailure, context,
+                cause: "SQLite error \(database.resultCode.primaryResultCode.rawValue): \(database.message ?? "unknown")")
         }
         // Anything else was thrown by the caller's closure: it passes through unchanged.
         return error
@@ -134,16 +136,19 @@ public enum StoreFiles {
             }
             if !files.fileExists(atPath: directory) {
                 do {
-                    try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    try files.createDirectory(
+                        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 } catch {
-                    throw WachterError(.storeFailure, "cannot create the store's directory \(directory)", cause: error.localizedDescription)
+                    throw WachterError(
+                        .storeFailure, "cannot create the store's directory \(directory)", cause: error.localizedDescription)
                 }
             }
         }
         if let mode = permissions(directory), mode & 0o022 != 0 {
             throw WachterError(
                 .storeInsecure,
-                "the store's directory \(directory) can be changed by other users (mode \(octal(mode))); run `chmod 700 \(directory)`")
+                "the store's directory \(directory) can be changed by other users (mode \(octal(mode))); run `chmod 700 \(directory)`"
+            )
         }
         for file in [path, path + "-wal", path + "-shm"] {
             if let mode = permissions(file), mode & 0o077 != 0 {

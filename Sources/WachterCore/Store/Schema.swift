@@ -5,57 +5,58 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-accounts") { db in
-            try db.execute(sql: """
-                CREATE TABLE customer (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL,
-                    company TEXT,
-                    email TEXT,
-                    created_at DOUBLE NOT NULL
-                );
-                CREATE TABLE account (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('mailbox', 'ftp', 'ssh', 'panel')),
-                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE RESTRICT,
-                    hash TEXT NOT NULL,
-                    password_set_at DOUBLE NOT NULL,
-                    must_change INTEGER NOT NULL DEFAULT 0,
-                    locked INTEGER NOT NULL DEFAULT 0,
-                    locked_until DOUBLE,
-                    failures INTEGER NOT NULL DEFAULT 0,
-                    last_login DOUBLE,
-                    created_at DOUBLE NOT NULL
-                );
-                CREATE INDEX account_customer ON account(customer_id);
-                CREATE TABLE password_history (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    account TEXT NOT NULL REFERENCES account(name) ON DELETE CASCADE,
-                    hash TEXT NOT NULL,
-                    set_at DOUBLE NOT NULL
-                );
-                CREATE INDEX password_history_account ON password_history(account, id);
-                CREATE TABLE login_event (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    time DOUBLE NOT NULL,
-                    account TEXT NOT NULL,
-                    service TEXT NOT NULL,
-                    source TEXT,
-                    result TEXT NOT NULL,
-                    reason TEXT
-                );
-                CREATE INDEX login_event_time ON login_event(time);
-                CREATE INDEX login_event_account ON login_event(account, time);
-                CREATE TABLE audit (
-                    sequence INTEGER PRIMARY KEY NOT NULL,
-                    time DOUBLE NOT NULL,
-                    actor TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    target TEXT NOT NULL,
-                    detail TEXT NOT NULL,
-                    previous_hash TEXT NOT NULL,
-                    hash TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        company TEXT,
+                        email TEXT,
+                        created_at DOUBLE NOT NULL
+                    );
+                    CREATE TABLE account (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('mailbox', 'ftp', 'ssh', 'panel')),
+                        customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE RESTRICT,
+                        hash TEXT NOT NULL,
+                        password_set_at DOUBLE NOT NULL,
+                        must_change INTEGER NOT NULL DEFAULT 0,
+                        locked INTEGER NOT NULL DEFAULT 0,
+                        locked_until DOUBLE,
+                        failures INTEGER NOT NULL DEFAULT 0,
+                        last_login DOUBLE,
+                        created_at DOUBLE NOT NULL
+                    );
+                    CREATE INDEX account_customer ON account(customer_id);
+                    CREATE TABLE password_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        account TEXT NOT NULL REFERENCES account(name) ON DELETE CASCADE,
+                        hash TEXT NOT NULL,
+                        set_at DOUBLE NOT NULL
+                    );
+                    CREATE INDEX password_history_account ON password_history(account, id);
+                    CREATE TABLE login_event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        time DOUBLE NOT NULL,
+                        account TEXT NOT NULL,
+                        service TEXT NOT NULL,
+                        source TEXT,
+                        result TEXT NOT NULL,
+                        reason TEXT
+                    );
+                    CREATE INDEX login_event_time ON login_event(time);
+                    CREATE INDEX login_event_account ON login_event(account, time);
+                    CREATE TABLE audit (
+                        sequence INTEGER PRIMARY KEY NOT NULL,
+                        time DOUBLE NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        previous_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v2-login-source") { db in
             // Per-source throttling counts a source's recent failures over all accounts.
@@ -68,62 +69,65 @@ enum Schema {
         // index alone (docs/REPORT.md, Performance). It starts with time, so it
         // replaces login_event_time for every query that used that.
         migrator.registerMigration("v3-retention") { db in
-            try db.execute(sql: """
-                CREATE TABLE retention_log (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    run DOUBLE NOT NULL,
-                    record TEXT NOT NULL,
-                    removed INTEGER NOT NULL,
-                    cutoff DOUBLE NOT NULL
-                );
-                CREATE INDEX retention_log_run ON retention_log(run);
-                CREATE TABLE audit_checkpoint (
-                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
-                    sequence INTEGER NOT NULL,
-                    hash TEXT NOT NULL,
-                    time DOUBLE NOT NULL,
-                    created_at DOUBLE NOT NULL
-                );
-                CREATE INDEX audit_time ON audit(time);
-                CREATE INDEX login_event_report ON login_event(time, result, source, account);
-                DROP INDEX login_event_time;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE retention_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run DOUBLE NOT NULL,
+                        record TEXT NOT NULL,
+                        removed INTEGER NOT NULL,
+                        cutoff DOUBLE NOT NULL
+                    );
+                    CREATE INDEX retention_log_run ON retention_log(run);
+                    CREATE TABLE audit_checkpoint (
+                        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                        sequence INTEGER NOT NULL,
+                        hash TEXT NOT NULL,
+                        time DOUBLE NOT NULL,
+                        created_at DOUBLE NOT NULL
+                    );
+                    CREATE INDEX audit_time ON audit(time);
+                    CREATE INDEX login_event_report ON login_event(time, result, source, account);
+                    DROP INDEX login_event_time;
+                    """)
         }
         migrator.registerMigration("v4-sites") { db in
             // The hosted sites, and every certificate check of them; the report and
             // `site list` read the latest check per site through (domain, checked_at).
-            try db.execute(sql: """
-                CREATE TABLE site (
-                    domain TEXT PRIMARY KEY NOT NULL,
-                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE RESTRICT,
-                    connect TEXT,
-                    cert_file TEXT,
-                    key_file TEXT,
-                    created_at DOUBLE NOT NULL
-                );
-                CREATE INDEX site_customer ON site(customer_id);
-                CREATE TABLE site_check (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    domain TEXT NOT NULL,
-                    checked_at DOUBLE NOT NULL,
-                    verdict TEXT NOT NULL,
-                    problems TEXT NOT NULL,
-                    not_after DOUBLE
-                );
-                CREATE INDEX site_check_domain ON site_check(domain, checked_at);
-                CREATE INDEX site_check_time ON site_check(checked_at);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE site (
+                        domain TEXT PRIMARY KEY NOT NULL,
+                        customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE RESTRICT,
+                        connect TEXT,
+                        cert_file TEXT,
+                        key_file TEXT,
+                        created_at DOUBLE NOT NULL
+                    );
+                    CREATE INDEX site_customer ON site(customer_id);
+                    CREATE TABLE site_check (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        domain TEXT NOT NULL,
+                        checked_at DOUBLE NOT NULL,
+                        verdict TEXT NOT NULL,
+                        problems TEXT NOT NULL,
+                        not_after DOUBLE
+                    );
+                    CREATE INDEX site_check_domain ON site_check(domain, checked_at);
+                    CREATE INDEX site_check_time ON site_check(checked_at);
+                    """)
         }
         // What each export file was when Wachter last wrote it, so that a re-export
         // after one change can patch the file instead of writing every line anew.
         migrator.registerMigration("v5-export-stamps") { db in
-            try db.execute(sql: """
-                CREATE TABLE export_stamp (
-                    path TEXT PRIMARY KEY NOT NULL,
-                    identity TEXT NOT NULL,
-                    settings TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE export_stamp (
+                        path TEXT PRIMARY KEY NOT NULL,
+                        identity TEXT NOT NULL,
+                        settings TEXT NOT NULL
+                    );
+                    """)
         }
         return migrator
     }

@@ -43,7 +43,11 @@ struct ExportConfigurationTests {
     @Test func domainOverridesCustomerOverridesDefaults() throws {
         let configuration = try ExportConfiguration.parse(Self.sample)
         let mailbox = try configuration.fields(name: "info@acme.nl", customerID: "acme")
-        #expect(mailbox == UserFields(uid: 5001, gid: 5000, home: "/srv/mail/acme.nl/info", mail: "maildir:~/Maildir", extra: ["userdb_quota_rule=*:storage=1G"]))
+        #expect(
+            mailbox
+                == UserFields(
+                    uid: 5001, gid: 5000, home: "/srv/mail/acme.nl/info", mail: "maildir:~/Maildir",
+                    extra: ["userdb_quota_rule=*:storage=1G"]))
         let ftp = try configuration.fields(name: "bob", customerID: "acme")
         #expect(ftp.home == "/srv/ftp/acme/./bob")
         let other = try configuration.fields(name: "x@other.nl", customerID: "other")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WachterCore
 
 struct ExportFileTests {
@@ -11,7 +12,9 @@ struct ExportFileTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/users"
-        try ExportFile.replace(path: path, ownership: .init(uid: nil, gid: nil, mode: 0o640)) { _, write in try write(Array("a:b\n".utf8)) }
+        try ExportFile.replace(path: path, ownership: .init(uid: nil, gid: nil, mode: 0o640)) { _, write in
+            try write(Array("a:b\n".utf8))
+        }
         #expect(FileManager.default.contents(atPath: path) == Data("a:b\n".utf8))
         #expect(try mode(path) == 0o640)
     }
@@ -68,7 +71,9 @@ struct ExportFileTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/sub", withIntermediateDirectories: false)
         #expect(throws: WachterError.self) { try ExportFile.replace(path: directory + "/sub", ownership: .init()) { _, _ in } }
-        #expect(throws: WachterError.self) { try ExportFile.replace(path: directory + "/no/users", ownership: .init()) { _, _ in } }
+        #expect(throws: WachterError.self) {
+            try ExportFile.replace(path: directory + "/no/users", ownership: .init()) { _, _ in }
+        }
     }
 
     @Test func looksUpUsersAndGroupsByNameOrNumber() throws {

@@ -2,7 +2,8 @@ import Testing
 import WachterCore
 
 struct ExportFormatTests {
-    static let fields = UserFields(uid: 5000, gid: 5000, home: "/var/vmail/acme.nl/info", shell: "/usr/sbin/nologin", mail: "maildir:~/Maildir")
+    static let fields = UserFields(
+        uid: 5000, gid: 5000, home: "/var/vmail/acme.nl/info", shell: "/usr/sbin/nologin", mail: "maildir:~/Maildir")
 
     @Test(arguments: [
         (SampleHashes.yescrypt, "CRYPT"), (SampleHashes.bcrypt, "BLF-CRYPT"), (SampleHashes.sha512, "SHA512-CRYPT"),
@@ -31,7 +32,9 @@ struct ExportFormatTests {
 
     @Test func proftpdLinesAreSevenPasswdFields() throws {
         let entry = ExportEntry(name: "bob", kind: .ftp, hash: SampleHashes.md5, locked: false, fields: Self.fields)
-        #expect(try ExportLine.line(.proftpd, entry) == "bob:\(SampleHashes.md5):5000:5000::/var/vmail/acme.nl/info:/usr/sbin/nologin")
+        #expect(
+            try ExportLine.line(.proftpd, entry) == "bob:\(SampleHashes.md5):5000:5000::/var/vmail/acme.nl/info:/usr/sbin/nologin"
+        )
     }
 
     @Test func ftpFormatsRefuseAMissingOrRootUid() {

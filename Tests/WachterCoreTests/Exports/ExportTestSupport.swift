@@ -4,7 +4,8 @@ import WachterCore
 /// A private 0700 directory for one test, removed by the caller.
 func makeTemporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "wachter-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try FileManager.default.createDirectory(
+        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return path
 }
 
@@ -21,7 +22,8 @@ func makeService(directory: String) throws -> CredentialService {
 enum SampleHashes {
     static let yescrypt = "$y$j9T$ez.QExSdnzTEd0CaV0uTP/$NnhN0sPS58O5OToqpO60kYlgtIFnu76roD6TgS0ZqB4"
     static let bcrypt = "$2y$05$E/VuL9LM.H.v1wb5n2FwHuI5s9fVjKWjhdvw06ejW7DjXgCXFAgma"
-    static let sha512 = "$6$vhSKZZMOJ1a1cr/c$Gi1xkZ9pbotZQo2ZvbGxwvOW/.PwzkJcs.xPJ.PIXctmaeUI41Xs7xOR0H9HLzJRnio7He3IoZMB5hQ0TC.A.1"
+    static let sha512 =
+        "$6$vhSKZZMOJ1a1cr/c$Gi1xkZ9pbotZQo2ZvbGxwvOW/.PwzkJcs.xPJ.PIXctmaeUI41Xs7xOR0H9HLzJRnio7He3IoZMB5hQ0TC.A.1"
     static let sha256 = "$5$rounds=5000$abcdefghijklmnop$0123456789abcdefghijklmnopqrstuvwxyzABCDE"
     static let md5 = "$1$abcdefgh$0123456789abcdefghijkl"
     static let des = "abJnggxhB/yWI"

@@ -28,7 +28,9 @@ private struct TamperedReader: StoreReading {
             return account
         }
     }
-    func passwordHistory(account: String, limit: Int) throws -> [String] { try inner.passwordHistory(account: account, limit: limit) }
+    func passwordHistory(account: String, limit: Int) throws -> [String] {
+        try inner.passwordHistory(account: account, limit: limit)
+    }
     func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent] {
         try inner.loginEvents(account: account, since: since, failedOnly: failedOnly, limit: limit)
     }
@@ -84,7 +86,8 @@ struct ExporterTests {
         let result = try service.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         #expect(result.accounts == 2)
         #expect(result.locked == 1)
-        let lines = String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).split(separator: "\n")
+        let lines = String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).split(
+            separator: "\n")
         #expect(lines.count == 2)
         #expect(lines[0].hasPrefix("bob@acme.nl:{CRYPT}!$y$"))
         #expect(lines[1].hasPrefix("info@acme.nl:{CRYPT}$y$"))
@@ -92,7 +95,8 @@ struct ExporterTests {
         #expect(try service.auditTrail().last?.action == "export")
         try service.removeAccount(named: "bob@acme.nl")
         _ = try service.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
-        #expect(String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).contains("bob") == false)
+        #expect(
+            String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).contains("bob") == false)
     }
 
     @Test(arguments: ["info@acme.nl:0:0::/root:/bin/sh\nroot", "info@acme.nl\0", "x:y"])
@@ -118,18 +122,18 @@ struct ExporterTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            [defaults]
-            uid = 5000
-            gid = 5000
-            home = "/srv/%c/%n"
-            [[targets]]
-            format = "dovecot"
-            path = "\(directory)/users"
-            reload = ["/bin/false"]
-            [[targets]]
-            format = "shadow"
-            path = "\(directory)/shadow"
-            """.write(toFile: directory + "/exports.toml", atomically: true, encoding: .utf8)
+        [defaults]
+        uid = 5000
+        gid = 5000
+        home = "/srv/%c/%n"
+        [[targets]]
+        format = "dovecot"
+        path = "\(directory)/users"
+        reload = ["/bin/false"]
+        [[targets]]
+        format = "shadow"
+        path = "\(directory)/shadow"
+        """.write(toFile: directory + "/exports.toml", atomically: true, encoding: .utf8)
         let seen = Mutex<[(String, Bool)]>([])
         var service = try makeService(directory: directory)
         service.changeObserver = ReExporter(configurationPath: directory + "/exports.toml") { _, outcomes, error in
@@ -154,7 +158,9 @@ struct ExporterTests {
         let patched = ExportConfiguration.Target(format: .dovecot, path: directory + "/patched")
         let full = ExportConfiguration.Target(format: .dovecot, path: directory + "/full")
         _ = try service.export(patched, configuration: Self.configuration)
-        func contents(_ path: String) -> String? { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
+        func contents(_ path: String) -> String? {
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        }
         func change(_ changed: Set<String>) throws {
             let result = try service.export(patched, configuration: Self.configuration, changed: changed)
             _ = try service.export(full, configuration: Self.configuration)

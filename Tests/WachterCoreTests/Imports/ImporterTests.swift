@@ -27,7 +27,8 @@ struct ImporterTests {
         #expect(statuses.filter { $0.hash.belowPolicy != nil }.map(\.account.name).sorted() == ["info@acme.nl", "old@acme.nl"])
         #expect(try service.account(named: "locked@acme.nl").locked)
         #expect(try service.account(named: "old@acme.nl").hash == SampleHashes.md5)
-        #expect(try service.auditTrail().map(\.action).suffix(4) == ["account.import", "account.import", "account.import", "import"])
+        #expect(
+            try service.auditTrail().map(\.action).suffix(4) == ["account.import", "account.import", "account.import", "import"])
     }
 
     @Test func isAllOrNothingWhenANameIsTaken() throws {
@@ -35,7 +36,8 @@ struct ImporterTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
         _ = try service.addAccount(
-            name: "old@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Secret(bytes: Array("a long enough password".utf8))))
+            name: "old@acme.nl", kind: .mailbox, customerID: "acme",
+            password: .given(Secret(bytes: Array("a long enough password".utf8))))
         let error = #expect(throws: WachterError.self) {
             try service.importAccounts(Self.file, format: .dovecot, customerID: "acme", source: "users")
         }
