@@ -145,7 +145,11 @@ public enum Agent {
     public static func run(service: CredentialService, configuration: AgentConfiguration, logger: Logger) async throws {
         let pool = NIOThreadPool(numberOfThreads: configuration.hashingThreads)
         pool.start()
-        let recorder = LoginRecorder(service: service, pool: pool)
+        // The store's writes (and their fsync) get a thread of their own, so that a
+        // batch being committed never holds a hashing thread.
+        let writer = NIOThreadPool(numberOfThreads: 1)
+        writer.start()
+        let recorder = LoginRecorder(service: service, pool: writer)
         let handler = AgentRequestHandler(service: service, configuration: configuration, pool: pool, recorder: recorder)
         let server = AgentServer(
             configuration: configuration, handler: handler, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
@@ -159,8 +163,10 @@ public enum Agent {
             try await group.run()
         } catch {
             try? await pool.shutdownGracefully()
+            try? await writer.shutdownGracefully()
             throw error
         }
         try await pool.shutdownGracefully()
+        try await writer.shutdownGracefully()
     }
 }

@@ -2,7 +2,8 @@ public import Foundation
 internal import GRDB
 internal import Glibc
 
-/// The embedded store: one SQLite file in WAL mode, reached through GRDB.
+/// The embedded store: one SQLite file in WAL mode, reached through a GRDB
+/// `DatabasePool`: reads run beside each other and beside the one writer.
 ///
 /// The file is created 0600 in a 0700 directory and refused when other users
 /// can read it. Writes are IMMEDIATE transactions with a busy timeout, so that
@@ -13,7 +14,7 @@ public final class SQLiteStore: CredentialStore {
 
     /// The store file's path.
     public let path: String
-    private let queue: DatabaseQueue
+    private let pool: DatabasePool
 
     /// Opens the store at `path`, creating it if `create` is set, and brings its schema up to date.
     ///
@@ -43,11 +44,11 @@ public final class SQLiteStore: CredentialStore {
             // covers the moment the main file is created.
             let previous = umask(0o077)
             defer { umask(previous) }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: configuration)
             if let last {
-                try Schema.migrator.migrate(queue, upTo: last)
+                try Schema.migrator.migrate(pool, upTo: last)
             } else {
-                try Schema.migrator.migrate(queue)
+                try Schema.migrator.migrate(pool)
             }
         } catch {
             throw Self.mapped(error, "cannot open the store \(path)")
@@ -60,7 +61,7 @@ public final class SQLiteStore: CredentialStore {
     /// - Throws: ``WachterError/Code/storeFailure``.
     public func appliedMigrations() throws -> [String] {
         do {
-            return try queue.read { db in try Schema.migrator.appliedIdentifiers(db).sorted() }
+            return try pool.read { db in try Schema.migrator.appliedIdentifiers(db).sorted() }
         } catch {
             throw Self.mapped(error, "cannot read the store's migrations")
         }
@@ -68,7 +69,7 @@ public final class SQLiteStore: CredentialStore {
 
     public func read<T>(_ body: (any StoreReading) throws -> T) throws -> T {
         do {
-            return try queue.read { db in try body(SQLiteAccess(db: db)) }
+            return try pool.read { db in try body(SQLiteAccess(db: db)) }
         } catch {
             throw Self.mapped(error, "cannot read the store \(path)")
         }
@@ -76,7 +77,7 @@ public final class SQLiteStore: CredentialStore {
 
     public func write<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
         do {
-            return try queue.writeWithoutTransaction { db in
+            return try pool.writeWithoutTransaction { db in
                 var result: T?
                 // IMMEDIATE takes the write lock up front, so that the busy timeout
                 // applies; a deferred transaction that upgrades fails at once.
