@@ -237,12 +237,19 @@ public enum ExportLine {
 
     /// Whether a byte may appear in a crypt(3) hash string in an export:
     /// crypt's base-64 alphabet, `$`, and the `=` and `,` of parameters such as `rounds=5000`.
-    static func isHashByte(_ byte: UInt8) -> Bool { hashBytes[Int(byte)] }
-
-    private static let hashBytes: [Bool] = (0...255).map { value in
-        let byte = UInt8(value)
-        return HashMethod.isCryptBase64(byte) || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "=")
-            || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    /// The bytes of a crypt(3) hash string: crypt's base-64 alphabet and the separators of its settings.
+    ///
+    /// A switch rather than a table: a static table costs a `swift_once` check per byte
+    /// in the export's hottest loop.
+    static func isHashByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "$"), UInt8(ascii: "="), UInt8(ascii: ","), UInt8(ascii: "_"),
+            UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
     }
 
     private static func checkedName(_ entry: ExportEntry, domains: inout [String: String]) throws(WachterError) -> String {
@@ -274,7 +281,8 @@ public enum ExportLine {
     }
 
     private static func checkedHash(_ entry: ExportEntry) throws(WachterError) -> HashMethod {
-        guard !entry.hash.isEmpty, entry.hash.utf8.allSatisfy(isHashByte), let method = HashMethod.identify(entry.hash) else {
+        guard !entry.hash.isEmpty, allBytes(of: entry.hash, satisfy: isHashByte), let method = HashMethod.identify(entry.hash)
+        else {
             throw WachterError(
                 .invalidInput,
                 "the stored hash of \(Names.quote(entry.name)) is not a crypt(3) hash that can be exported; nothing was written",
@@ -295,6 +303,14 @@ public enum ExportLine {
         }
         try refuseSeparators(value, allowColon: false, what: what, of: name)
         return value
+    }
+
+    /// Whether every UTF-8 byte of `text` passes `test`, read through a span of the
+    /// string's contiguous storage (a native string's bytes, without an iterator).
+    static func allBytes(of text: String, satisfy test: (UInt8) -> Bool) -> Bool {
+        let span = text.utf8Span.span
+        for index in span.indices where !test(span[index]) { return false }
+        return true
     }
 
     /// Whether a path has a `..` component.
@@ -322,7 +338,7 @@ public enum ExportLine {
 
     private static func refuseSeparators(_ value: String, allowColon: Bool, what: String, of name: String) throws(WachterError) {
         // Printable ASCII (and ':' where allowed) is safe; Unicode properties only for the rest.
-        if value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && (allowColon || $0 != 0x3A) }) { return }
+        if allBytes(of: value, satisfy: { $0 > 0x20 && $0 < 0x7F && (allowColon || $0 != 0x3A) }) { return }
         for scalar in value.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.isWhitespace || (!allowColon && scalar == ":") {
                 throw WachterError(
