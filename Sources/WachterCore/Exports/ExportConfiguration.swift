@@ -134,7 +134,10 @@ public struct ExportConfiguration: Sendable, Equatable {
         let at = name.utf8.lastIndex(of: UInt8(ascii: "@"))
         let local = at.map { String(name[..<$0]) } ?? name
         let domain = at.map { String(name[name.index(after: $0)...]) } ?? ""
-        let template = defaults.overridden(by: customers[customerID]).overridden(by: domain.isEmpty ? nil : domains[domain])
+        // Most configurations have only defaults: skip the lookups and merges then.
+        var template = defaults
+        if !customers.isEmpty { template = template.overridden(by: customers[customerID]) }
+        if !domains.isEmpty, !domain.isEmpty { template = template.overridden(by: domains[domain]) }
         let values = Placeholders(account: name, local: local, domain: domain, customer: customerID)
         func expand(_ text: String?, path: Bool) throws(WachterError) -> String? {
             guard let text else { return nil }

@@ -236,8 +236,7 @@ public enum ExportLine {
     }
 
     /// Whether a byte may appear in a crypt(3) hash string in an export:
-    /// crypt's base-64 alphabet, `$`, and the `=` and `,` of parameters such as `rounds=5000`.
-    /// The bytes of a crypt(3) hash string: crypt's base-64 alphabet and the separators of its settings.
+    /// crypt's base-64 alphabet, `$`, and the `=`, `,`, `_` and `-` of settings such as `rounds=5000`.
     ///
     /// A switch rather than a table: a static table costs a `swift_once` check per byte
     /// in the export's hottest loop.
