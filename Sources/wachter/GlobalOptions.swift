@@ -116,11 +116,15 @@ struct PasswordOptions: ParsableArguments {
 /// Printing results: JSON for machines, text for people.
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {
+        print(try jsonString(value))
+    }
+
+    /// The JSON every command prints: pretty, sorted keys, ISO 8601 dates.
+    static func jsonString<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
-        print(String(decoding: data, as: UTF8.self))
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// A message for people, on standard error so that standard output stays data.

@@ -192,11 +192,7 @@ struct SiteCheckCommand: AsyncParsableCommand {
             var exitCode: Int32
             var sites: [SiteCheckResult]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(Report(verdict: worst, exitCode: worst.exitCode, sites: results))
-        return String(decoding: data, as: UTF8.self)
+        return try Output.jsonString(Report(verdict: worst, exitCode: worst.exitCode, sites: results))
     }
 
     private static func day(_ date: Date) -> String {

@@ -159,6 +159,18 @@ public enum ExportLine {
             if entry.locked { add(lockPrefix) }
             add(entry.hash)
         }
+        // name:hash:uid:gid::home, the passwd fields that pure-ftpd and ProFTPD share.
+        func addPasswdFields(uid: Int?, gid: Int?) {
+            add(name)
+            colon()
+            addHash()
+            colon()
+            addID(uid)
+            colon()
+            addID(gid)
+            add("::")
+            add(home)
+        }
         switch format {
         case .dovecot:
             if let mail = fields.mail { _ = try checkedExtra(mail, what: "mail location", of: name) }
@@ -200,15 +212,7 @@ public enum ExportLine {
             // user:pass:uid:gid:gecos:home, then upload and download bandwidth and
             // ratios, connections, files and size quotas, four IP lists and the
             // time restriction: 18 fields, as pure-pw writes them.
-            add(name)
-            colon()
-            addHash()
-            colon()
-            addID(uid)
-            colon()
-            addID(gid)
-            add("::")
-            add(home)
+            addPasswdFields(uid: uid, gid: gid)
             add("::::::::::::")
         case .proftpd:
             guard fields.uid != nil, fields.gid != nil, !home.isEmpty else {
@@ -217,15 +221,7 @@ public enum ExportLine {
                     "ProFTPD needs a uid, a gid and a home for \(Names.quote(name)); set them in the export configuration")
             }
             let shell = try checkedPath(fields.shell, what: "shell", of: name)
-            add(name)
-            colon()
-            addHash()
-            colon()
-            addID(fields.uid)
-            colon()
-            addID(fields.gid)
-            add("::")
-            add(home)
+            addPasswdFields(uid: fields.uid, gid: fields.gid)
             colon()
             add(shell)
         case .shadow:
