@@ -122,6 +122,15 @@ public struct ExportConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The template of the accounts of one customer in one domain: the defaults,
+    /// then the customer's template, then the domain's.
+    func template(customer: String, domain: Substring) -> Template {
+        var template = defaults
+        if !customers.isEmpty { template = template.overridden(by: customers[customer]) }
+        if !domains.isEmpty, !domain.isEmpty { template = template.overridden(by: domains[String(domain)]) }
+        return template
+    }
+
     /// The userdb fields of an account: the defaults, then its customer's template, then its domain's.
     ///
     /// - Parameters:
@@ -131,79 +140,8 @@ public struct ExportConfiguration: Sendable, Equatable {
     /// - Throws: ``WachterError/Code/invalidInput`` for an unknown placeholder, or a
     ///   name part with a `/` expanded into a path.
     public func fields(name: String, customerID: String) throws(WachterError) -> UserFields {
-        let at = name.utf8.lastIndex(of: UInt8(ascii: "@"))
-        let local = at.map { String(name[..<$0]) } ?? name
-        let domain = at.map { String(name[name.index(after: $0)...]) } ?? ""
-        // Most configurations have only defaults: skip the lookups and merges then.
-        var template = defaults
-        if !customers.isEmpty { template = template.overridden(by: customers[customerID]) }
-        if !domains.isEmpty, !domain.isEmpty { template = template.overridden(by: domains[domain]) }
-        let values = Placeholders(account: name, local: local, domain: domain, customer: customerID)
-        func expand(_ text: String?, path: Bool) throws(WachterError) -> String? {
-            guard let text else { return nil }
-            return try Self.expand(text, values: values, path: path, account: name)
-        }
-        var extra: [String] = []
-        for field in template.extra ?? [] {
-            if let value = try expand(field, path: false) { extra.append(value) }
-        }
-        return UserFields(
-            uid: template.uid, gid: template.gid, home: try expand(template.home, path: true),
-            shell: try expand(template.shell, path: true), mail: try expand(template.mail, path: false), extra: extra)
-    }
-
-    /// The values of `%u`, `%n`, `%d` and `%c` for one account.
-    struct Placeholders {
-        var account: String
-        var local: String
-        var domain: String
-        var customer: String
-
-        func value(_ key: UInt8) -> String? {
-            switch key {
-            case UInt8(ascii: "u"): account
-            case UInt8(ascii: "n"): local
-            case UInt8(ascii: "d"): domain
-            case UInt8(ascii: "c"): customer
-            default: nil
-            }
-        }
-    }
-
-    static func expand(_ text: String, values: Placeholders, path: Bool, account: String) throws(WachterError) -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        // Byte by byte: '%' and the placeholder letters are ASCII, so every
-        // other byte, UTF-8 sequences included, is copied as it is.
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 64)
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            guard byte == UInt8(ascii: "%") else {
-                out.append(byte)
-                continue
-            }
-            guard let key = bytes.next() else {
-                throw WachterError(
-                    .invalidInput, "the template \(Names.quote(text)) ends in a lone '%'; write %% for a percent sign")
-            }
-            if key == UInt8(ascii: "%") {
-                out.append(key)
-                continue
-            }
-            guard let value = values.value(key) else {
-                throw WachterError(
-                    .invalidInput, "the template \(Names.quote(text)) has a '%' placeholder other than %u, %n, %d, %c or %%")
-            }
-            // A mailbox's local part may hold a '/'; inside a path it would add a
-            // directory level, so it is refused rather than written.
-            if path, value.utf8.contains(UInt8(ascii: "/")) {
-                throw WachterError(
-                    .invalidInput,
-                    "the account \(Names.quote(account)) has a '/' that would go into the path \(Names.quote(text))")
-            }
-            out.append(contentsOf: value.utf8)
-        }
-        return String(decoding: out, as: UTF8.self)
+        let values = Placeholders(account: name, customer: customerID)
+        return try FieldPlan(template(customer: customerID, domain: values.domain)).fields(values)
     }
 
     /// The configured target for `path`, if there is one.

@@ -130,80 +130,94 @@ public enum ExportLine {
     ///   when a field would break the line; the message names the account but
     ///   never shows the hash.
     public static func line(_ format: ExportFormat, _ entry: ExportEntry) throws(WachterError) -> String {
-        var domains: [String: String] = [:]
-        return try line(format, entry, domains: &domains)
-    }
-
-    /// One line, remembering the domains already checked in `domains` (raw to canonical),
-    /// so that an export of many mailboxes checks each domain once.
-    static func line(_ format: ExportFormat, _ entry: ExportEntry, domains: inout [String: String]) throws(WachterError) -> String
-    {
+        var names = NameCheck()
         var out: [UInt8] = []
-        try append(format, entry, to: &out, domains: &domains)
+        let record = ExportRecord(name: entry.name, customerID: "", hash: entry.hash, locked: entry.locked)
+        try append(
+            format, record, kind: entry.kind, plan: FieldPlan(entry.fields),
+            values: Placeholders(account: entry.name, customer: ""), to: &out, names: &names)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends one line of `format` for `entry`, without the newline, to `out`;
-    /// on a refusal `out` may hold part of the line, and the caller writes nothing.
+    /// What the name checks of one export remember: the domains already found
+    /// canonical, so that an export of many mailboxes checks each domain once.
+    struct NameCheck {
+        /// The domain of the last mailbox that passed.
+        var lastDomain: Substring = ""
+        /// Domains checked before, raw to canonical.
+        var domains: [String: String] = [:]
+    }
+
+    /// Appends one line of `format` for `record`, without the newline, to `out`,
+    /// with the userdb fields of `plan` expanded with `values`; on a refusal `out`
+    /// may hold part of the line, and the caller writes nothing.
+    ///
+    /// Every field is checked as it is written: the name (canonical for its kind),
+    /// the hash (crypt(3)'s alphabet), paths (absolute, no `..`, no separator) and
+    /// Dovecot's extra fields (no white space or control character).
     static func append(
-        _ format: ExportFormat, _ entry: ExportEntry, to out: inout [UInt8], domains: inout [String: String]
+        _ format: ExportFormat, _ record: ExportRecord, kind: AccountKind, plan: FieldPlan, values: Placeholders,
+        to out: inout [UInt8], names: inout NameCheck
     ) throws(WachterError) {
-        let name = try checkedName(entry, domains: &domains)
-        let method = try checkedHash(entry)
-        let fields = entry.fields
-        let home = try checkedPath(fields.home, what: "home", of: name)
+        let name = record.name
+        try checkName(name, kind: kind, names: &names)
+        let method = try checkedHash(record)
         func add(_ text: String) { out.append(contentsOf: text.utf8) }
         func colon() { out.append(UInt8(ascii: ":")) }
-        func addID(_ id: Int?) { if let id { add(String(id)) } }
         func addHash() {
-            if entry.locked { add(lockPrefix) }
-            add(entry.hash)
+            if record.locked { add(lockPrefix) }
+            add(record.hash)
         }
-        // name:hash:uid:gid::home, the passwd fields that pure-ftpd and ProFTPD share.
-        func addPasswdFields(uid: Int?, gid: Int?) {
+        // Writes a path field and checks what was written; returns whether it is empty.
+        func addPath(_ pattern: FieldPattern?, what: String) throws(WachterError) -> Bool {
+            let start = out.count
+            try pattern?.append(to: &out, values: values, path: true)
+            try checkPath(out, from: start, what: what, of: name)
+            return out.count == start
+        }
+        // name:hash:uid:gid::home, the passwd fields that Dovecot, pure-ftpd and ProFTPD share.
+        func addPasswdFields(scheme: String?) throws(WachterError) -> Bool {
             add(name)
             colon()
+            if let scheme {
+                add("{")
+                add(scheme)
+                add("}")
+            }
             addHash()
             colon()
-            addID(uid)
+            out.append(contentsOf: plan.uidText)
             colon()
-            addID(gid)
+            out.append(contentsOf: plan.gidText)
             add("::")
-            add(home)
+            return try addPath(plan.home, what: "home")
         }
         switch format {
         case .dovecot:
-            if let mail = fields.mail { _ = try checkedExtra(mail, what: "mail location", of: name) }
-            for field in fields.extra { _ = try checkedExtra(field, what: "extra field", of: name) }
             // A locked hash starts with '!', which no specific scheme parses;
             // {CRYPT} hands it to crypt(3), which fails, so nothing matches.
-            add(name)
-            add(":{")
-            add(entry.locked ? "CRYPT" : dovecotScheme(for: method))
-            add("}")
-            addHash()
-            colon()
-            addID(fields.uid)
-            colon()
-            addID(fields.gid)
-            add("::")
-            add(home)
+            _ = try addPasswdFields(scheme: record.locked ? "CRYPT" : dovecotScheme(for: method))
             add("::")
             // passwd-file joins everything after the seventh ':' back into the
             // extra fields, so a ':' in them (maildir:~/Maildir) is safe.
             var separator = false
-            if let mail = fields.mail {
+            if let mail = plan.mail {
                 add("userdb_mail=")
-                add(mail)
+                let start = out.count
+                try mail.append(to: &out, values: values, path: false)
+                try checkExtra(out, from: start, what: "mail location", of: name)
                 separator = true
             }
-            for field in fields.extra {
+            for field in plan.extra {
                 if separator { out.append(UInt8(ascii: " ")) }
-                add(field)
+                let start = out.count
+                try field.append(to: &out, values: values, path: false)
+                try checkExtra(out, from: start, what: "extra field", of: name)
                 separator = true
             }
         case .pureFTPd:
-            guard let uid = fields.uid, let gid = fields.gid, uid > 0, gid > 0, !home.isEmpty else {
+            let noHome = try addPasswdFields(scheme: nil)
+            guard let uid = plan.uid, let gid = plan.gid, uid > 0, gid > 0, !noHome else {
                 throw WachterError(
                     .invalidInput,
                     "pure-ftpd needs a non-root uid, a gid and a home for \(Names.quote(name)); set them in the export configuration"
@@ -212,18 +226,16 @@ public enum ExportLine {
             // user:pass:uid:gid:gecos:home, then upload and download bandwidth and
             // ratios, connections, files and size quotas, four IP lists and the
             // time restriction: 18 fields, as pure-pw writes them.
-            addPasswdFields(uid: uid, gid: gid)
             add("::::::::::::")
         case .proftpd:
-            guard fields.uid != nil, fields.gid != nil, !home.isEmpty else {
+            let noHome = try addPasswdFields(scheme: nil)
+            guard plan.uid != nil, plan.gid != nil, !noHome else {
                 throw WachterError(
                     .invalidInput,
                     "ProFTPD needs a uid, a gid and a home for \(Names.quote(name)); set them in the export configuration")
             }
-            let shell = try checkedPath(fields.shell, what: "shell", of: name)
-            addPasswdFields(uid: fields.uid, gid: fields.gid)
             colon()
-            add(shell)
+            _ = try addPath(plan.shell, what: "shell")
         case .shadow:
             add(name)
             colon()
@@ -247,18 +259,24 @@ public enum ExportLine {
         }
     }
 
-    private static func checkedName(_ entry: ExportEntry, domains: inout [String: String]) throws(WachterError) -> String {
+    private static func checkName(_ name: String, kind: AccountKind, names: inout NameCheck) throws(WachterError) {
+        // The quick look: a plain ASCII address in a domain found canonical before.
+        if kind == .mailbox, let at = name.utf8.lastIndex(of: UInt8(ascii: "@")), Names.isPlainMailbox(name, at: at) {
+            let domain = name[name.index(after: at)...]
+            if !names.lastDomain.isEmpty, domain == names.lastDomain { return }
+            if let canonical = try? canonicalDomain(String(domain), names: &names), canonical == domain {
+                names.lastDomain = domain
+                return
+            }
+        }
         let canonical: String
         do {
-            if entry.kind == .mailbox {
-                canonical = try Names.mailbox(entry.name) { part throws(WachterError) in
-                    if let known = domains[part] { return known }
-                    let checked = try Names.domain(part)
-                    domains[part] = checked
-                    return checked
+            if kind == .mailbox {
+                canonical = try Names.mailbox(name) { part throws(WachterError) in
+                    try canonicalDomain(part, names: &names)
                 }
             } else {
-                canonical = try Names.account(entry.name, kind: entry.kind)
+                canonical = try Names.account(name, kind: kind)
             }
         } catch {
             throw WachterError(
@@ -266,16 +284,22 @@ public enum ExportLine {
                 "the store holds an account name that cannot be exported: \(error.message); nothing was written",
                 cause: "was the store edited outside wachter?")
         }
-        guard canonical == entry.name else {
+        guard canonical == name else {
             throw WachterError(
                 .invalidName,
-                "the store holds the account \(Names.quote(entry.name)) in a non-canonical form; nothing was written",
+                "the store holds the account \(Names.quote(name)) in a non-canonical form; nothing was written",
                 cause: "was the store edited outside wachter?")
         }
-        return canonical
     }
 
-    private static func checkedHash(_ entry: ExportEntry) throws(WachterError) -> HashMethod {
+    private static func canonicalDomain(_ raw: String, names: inout NameCheck) throws(WachterError) -> String {
+        if let known = names.domains[raw] { return known }
+        let checked = try Names.domain(raw)
+        names.domains[raw] = checked
+        return checked
+    }
+
+    private static func checkedHash(_ entry: ExportRecord) throws(WachterError) -> HashMethod {
         guard !entry.hash.isEmpty, allBytes(of: entry.hash, satisfy: isHashByte), let method = HashMethod.identify(entry.hash)
         else {
             throw WachterError(
@@ -286,18 +310,32 @@ public enum ExportLine {
         return method
     }
 
-    private static func checkedPath(_ value: String?, what: String, of name: String) throws(WachterError) -> String {
-        guard let value, !value.isEmpty else { return "" }
+    /// Checks a path field just written to `out[start...]`: empty, or absolute
+    /// without a `..` component, a `:`, white space or a control character.
+    private static func checkPath(_ out: [UInt8], from start: Int, what: String, of name: String) throws(WachterError) {
+        guard start < out.count else { return }
+        if out[start] == UInt8(ascii: "/"), isPlainPath(out, from: start) { return }
+        // Not plain ASCII, or something is wrong: look closer, and say what.
+        let value = String(decoding: out[start...], as: UTF8.self)
         guard value.hasPrefix("/") else {
             throw WachterError(
                 .invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must be an absolute path")
         }
-        if hasParentSegment(value) {
+        if hasParentSegment(value.utf8) {
             throw WachterError(
                 .invalidInput, "the \(what) of \(Names.quote(name)) is \(Names.quote(value)); it must not contain '..'")
         }
         try refuseSeparators(value, allowColon: false, what: what, of: name)
-        return value
+    }
+
+    /// Whether `out[start...]` is printable ASCII without `:` and has no `..` component.
+    private static func isPlainPath(_ out: [UInt8], from start: Int) -> Bool {
+        let span = out.span
+        for index in start..<span.count {
+            let byte = span[index]
+            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: ":") else { return false }
+        }
+        return !hasParentSegment(out[start...])
     }
 
     /// Whether every UTF-8 byte of `text` passes `test`, read through a span of the
@@ -309,10 +347,10 @@ public enum ExportLine {
     }
 
     /// Whether a path has a `..` component.
-    static func hasParentSegment(_ path: String) -> Bool {
+    static func hasParentSegment(_ path: some Sequence<UInt8>) -> Bool {
         var length = 0
         var dots = 0
-        for byte in path.utf8 {
+        for byte in path {
             if byte == UInt8(ascii: "/") {
                 if length == 2 && dots == 2 { return true }
                 length = 0
@@ -325,10 +363,14 @@ public enum ExportLine {
         return length == 2 && dots == 2
     }
 
-    private static func checkedExtra(_ value: String, what: String, of name: String) throws(WachterError) -> String {
-        guard !value.isEmpty else { throw WachterError(.invalidInput, "an empty \(what) for \(Names.quote(name))") }
-        try refuseSeparators(value, allowColon: true, what: what, of: name)
-        return value
+    /// Checks a Dovecot extra field just written to `out[start...]`: not empty, no white space or control character.
+    private static func checkExtra(_ out: [UInt8], from start: Int, what: String, of name: String) throws(WachterError) {
+        guard start < out.count else { throw WachterError(.invalidInput, "an empty \(what) for \(Names.quote(name))") }
+        let span = out.span
+        for index in start..<span.count where !(span[index] > 0x20 && span[index] < 0x7F) {
+            try refuseSeparators(String(decoding: out[start...], as: UTF8.self), allowColon: true, what: what, of: name)
+            return
+        }
     }
 
     private static func refuseSeparators(_ value: String, allowColon: Bool, what: String, of name: String) throws(WachterError) {

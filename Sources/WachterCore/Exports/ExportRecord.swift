@@ -19,15 +19,17 @@ public struct ExportRecord: Sendable, Equatable {
 }
 
 extension StoreReading {
-    /// What an export needs of every account of one kind, by name, through
-    /// ``accounts(kind:customerID:)``; a store may answer faster with a narrower query.
+    /// Calls `body` with what an export needs of every account of one kind, by name,
+    /// through ``accounts(kind:customerID:)``; a store may answer with a narrower
+    /// query, one row at a time.
     ///
-    /// - Parameter kind: The kind.
-    /// - Returns: One record per account, sorted by name.
-    /// - Throws: What the store throws.
-    public func exportRecords(kind: AccountKind) throws -> [ExportRecord] {
-        try accounts(kind: kind, customerID: nil).map {
-            ExportRecord(name: $0.name, customerID: $0.customerID, hash: $0.hash, locked: $0.locked)
+    /// - Parameters:
+    ///   - kind: The kind.
+    ///   - body: Called once per account, in name order.
+    /// - Throws: What the store or `body` throws.
+    public func forEachExportRecord(kind: AccountKind, _ body: (ExportRecord) throws -> Void) throws {
+        for account in try accounts(kind: kind, customerID: nil) {
+            try body(ExportRecord(name: account.name, customerID: account.customerID, hash: account.hash, locked: account.locked))
         }
     }
 }

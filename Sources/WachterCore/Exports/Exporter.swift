@@ -64,7 +64,13 @@ extension CredentialService {
                 }
                 return try writer.patch(try previous.read(), changed: records, write: write)
             }
-            return try writer.write(try store.read { try $0.exportRecords(kind: target.kind) }, write: write)
+            // Lines are made as the rows are read, inside one read transaction.
+            var lines = writer.lines()
+            try store.read { reader in
+                try reader.forEachExportRecord(kind: target.kind) { record in try writer.add(record, to: &lines, write: write) }
+            }
+            try write(lines.bytes)
+            return lines.counts
         }
         _ = try store.write { writer in
             try writer.setExportStamp(ExportStamp(path: target.path, identity: identity, settings: settings))
@@ -130,19 +136,28 @@ struct ExportWriter {
         }.joined()
     }
 
+    /// What the lines of one export share: the field plans and the name checks made so far.
+    struct State {
+        var plans: FieldPlans
+        var names = ExportLine.NameCheck()
+    }
+
+    private func state() -> State { State(plans: FieldPlans(configuration)) }
+
     /// The line of one record, checked, with its newline.
-    private func line(_ record: ExportRecord, domains: inout [String: String]) throws(WachterError) -> [UInt8] {
+    private func line(_ record: ExportRecord, state: inout State) throws(WachterError) -> [UInt8] {
         var bytes: [UInt8] = []
-        try append(record, to: &bytes, domains: &domains)
+        try append(record, to: &bytes, state: &state)
         return bytes
     }
 
-    private func append(_ record: ExportRecord, to bytes: inout [UInt8], domains: inout [String: String]) throws(WachterError) {
-        // shadow lines have no userdb fields; the templates are not even expanded.
-        let fields =
-            target.format == .shadow ? UserFields() : try configuration.fields(name: record.name, customerID: record.customerID)
-        let entry = ExportEntry(name: record.name, kind: target.kind, hash: record.hash, locked: record.locked, fields: fields)
-        try ExportLine.append(target.format, entry, to: &bytes, domains: &domains)
+    private func append(_ record: ExportRecord, to bytes: inout [UInt8], state: inout State) throws(WachterError) {
+        let values = Placeholders(account: record.name, customer: record.customerID)
+        // shadow lines have no userdb fields; the templates are not even parsed.
+        let plan =
+            target.format == .shadow ? FieldPlan.empty : try state.plans.plan(customer: record.customerID, domain: values.domain)
+        try ExportLine.append(
+            target.format, record, kind: target.kind, plan: plan, values: values, to: &bytes, names: &state.names)
         bytes.append(UInt8(ascii: "\n"))
     }
 
@@ -150,23 +165,30 @@ struct ExportWriter {
         target.customers.map { $0.contains(customerID) } ?? true
     }
 
-    /// Writes every record's line.
-    func write(_ records: [ExportRecord], write: ([UInt8]) throws(WachterError) -> Void) throws(WachterError) -> Counts {
+    /// The lines of a whole file as they are made: what is not yet written, and the counts.
+    struct Lines {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.chunk + 4096)
         var counts = Counts()
-        var domains: [String: String] = [:]
-        for record in records where includes(record.customerID) {
-            try append(record, to: &bytes, domains: &domains)
-            counts.written += 1
-            if record.locked { counts.locked += 1 }
-            if bytes.count >= Self.chunk {
-                try write(bytes)
-                bytes.removeAll(keepingCapacity: true)
-            }
+        var state: State
+    }
+
+    /// An empty file's lines.
+    func lines() -> Lines {
+        var lines = Lines(state: state())
+        lines.bytes.reserveCapacity(Self.chunk + 4096)
+        return lines
+    }
+
+    /// Adds a record's line, if the target holds its customer, and writes out a full chunk.
+    func add(_ record: ExportRecord, to lines: inout Lines, write: ([UInt8]) throws(WachterError) -> Void) throws(WachterError) {
+        guard includes(record.customerID) else { return }
+        try append(record, to: &lines.bytes, state: &lines.state)
+        lines.counts.written += 1
+        if record.locked { lines.counts.locked += 1 }
+        if lines.bytes.count >= Self.chunk {
+            try write(lines.bytes)
+            lines.bytes.removeAll(keepingCapacity: true)
         }
-        try write(bytes)
-        return counts
     }
 
     /// Copies the previous file's lines, with the changed accounts' lines made anew,
@@ -174,13 +196,13 @@ struct ExportWriter {
     func patch(
         _ previous: [UInt8], changed: [(name: String, account: Account?)], write: ([UInt8]) throws(WachterError) -> Void
     ) throws(WachterError) -> Counts {
-        var domains: [String: String] = [:]
+        var state = state()
         var fresh: [(name: [UInt8], line: [UInt8], locked: Bool)] = []
         for (_, account) in changed {
             guard let account, account.kind == target.kind, includes(account.customerID) else { continue }
             let record = ExportRecord(
                 name: account.name, customerID: account.customerID, hash: account.hash, locked: account.locked)
-            fresh.append((Array(account.name.utf8), try line(record, domains: &domains), account.locked))
+            fresh.append((Array(account.name.utf8), try line(record, state: &state), account.locked))
         }
         fresh.sort { $0.name.lexicographicallyPrecedes($1.name) }
         let replaced = changed.map { Array($0.name.utf8) }

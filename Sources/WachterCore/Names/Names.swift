@@ -82,6 +82,29 @@ public enum Names {
         return address
     }
 
+    /// The quick look an export takes at each stored mailbox name, `at` being its
+    /// last `@`: whether the address is within the length limits and its local part
+    /// a plain ASCII dot-atom, so that ``mailbox(_:)`` leaves it as it is when its
+    /// domain is canonical. `false` means "look closer with mailbox(_:)", not "invalid".
+    static func isPlainMailbox(_ address: String, at: String.Index) -> Bool {
+        let local = address.utf8.distance(from: address.startIndex, to: at)
+        guard local > 0, local <= 64, address.utf8.count <= maximumAddressLength else { return false }
+        let span = address.utf8Span.span
+        // A dot may not start or end the local part, nor follow another dot.
+        var afterDot = true
+        for index in 0..<local {
+            let byte = span[index]
+            if byte == UInt8(ascii: ".") {
+                if afterDot { return false }
+                afterDot = true
+            } else {
+                guard isAtext(byte) else { return false }
+                afterDot = false
+            }
+        }
+        return !afterDot
+    }
+
     /// Checks a domain name and returns it lower-cased, with internationalised labels in punycode.
     ///
     /// - Parameter raw: The domain, such as `Bakkerij.NL` or `bäckerei.de`.
@@ -282,7 +305,17 @@ public enum Names {
     }
 
     private static func isAtext(_ scalar: Unicode.Scalar) -> Bool {
-        isAlnum(scalar) || "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains(scalar)
+        scalar.isASCII && isAtext(UInt8(scalar.value))
+    }
+
+    /// RFC 5322's atext, which is ASCII: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+    private static func isAtext(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
+        }
     }
 
     private static func isLabelCharacter(_ scalar: Unicode.Scalar) -> Bool {

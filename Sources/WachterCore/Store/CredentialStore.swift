@@ -33,8 +33,9 @@ public protocol StoreReading {
     func account(named name: String) throws -> Account?
     /// Accounts, by name, optionally of one kind or one customer.
     func accounts(kind: AccountKind?, customerID: String?) throws -> [Account]
-    /// What an export needs of every account of one kind, by name (see ``ExportRecord``).
-    func exportRecords(kind: AccountKind) throws -> [ExportRecord]
+    /// Calls `body` with what an export needs of every account of one kind, by name
+    /// (see ``ExportRecord``), without holding them all.
+    func forEachExportRecord(kind: AccountKind, _ body: (ExportRecord) throws -> Void) throws
     /// What an export file was when it was last written (see ``ExportStamp``).
     func exportStamp(path: String) throws -> ExportStamp?
     /// The most recent earlier hashes of an account, newest first.

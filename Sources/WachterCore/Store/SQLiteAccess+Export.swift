@@ -2,18 +2,38 @@ internal import Foundation
 internal import GRDB
 
 extension SQLiteAccess {
-    /// Reads only the four columns an export needs, by position: a 100,000-account
-    /// export spends its time writing lines, not decoding whole account rows by column name.
-    func exportRecords(kind: AccountKind) throws -> [ExportRecord] {
+    /// Reads only the four columns an export needs, by position, one row at a
+    /// time: a 100,000-account export holds one record, not all of them, and
+    /// spends its time writing lines, not decoding whole account rows by column name.
+    ///
+    /// Text is decoded the quick way, through sqlite3_column_text, which stops at a
+    /// NUL: a name stored as `bob\0x` (by an edit behind wachter's back) would come
+    /// out as `bob`. So the fifth column holds the three columns' length in bytes,
+    /// and a row whose decoded text is shorter (or longer, where invalid UTF-8 was
+    /// repaired) has its columns read byte for byte instead; the export's checks
+    /// then refuse the record.
+    func forEachExportRecord(kind: AccountKind, _ body: (ExportRecord) throws -> Void) throws {
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT name, customer_id, hash, locked FROM account WHERE kind = ? ORDER BY name",
+            db,
+            sql: """
+                SELECT name, customer_id, hash, locked,
+                    length(CAST(name AS BLOB)) + length(CAST(customer_id AS BLOB)) + length(CAST(hash AS BLOB))
+                FROM account WHERE kind = ? ORDER BY name
+                """,
             arguments: [kind.rawValue])
-        var records: [ExportRecord] = []
         while let row = try rows.next() {
-            records.append(
-                ExportRecord(name: Self.text(row[0]), customerID: Self.text(row[1]), hash: Self.text(row[2]), locked: row[3]))
+            var record = ExportRecord(
+                name: row[0] as String? ?? "", customerID: row[1] as String? ?? "", hash: row[2] as String? ?? "",
+                locked: row[3])
+            let length: Int? = row[4]
+            if record.name.utf8.count + record.customerID.utf8.count + record.hash.utf8.count != length {
+                func bytes(_ index: Int) throws -> String {
+                    try row.withUnsafeData(atIndex: index) { data in data.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+                }
+                record = ExportRecord(name: try bytes(0), customerID: try bytes(1), hash: try bytes(2), locked: record.locked)
+            }
+            try body(record)
         }
-        return records
     }
 
     func exportStamp(path: String) throws -> ExportStamp? {
@@ -26,21 +46,5 @@ extension SQLiteAccess {
         try db.execute(
             sql: "INSERT OR REPLACE INTO export_stamp (path, identity, settings) VALUES (?, ?, ?)",
             arguments: [stamp.path, stamp.identity, stamp.settings])
-    }
-
-    /// A text column as it is stored, whatever its storage class.
-    ///
-    /// Decoding a statement row's column straight to `String` goes through
-    /// sqlite3_column_text and stops at a NUL, so a name stored as the blob
-    /// `bob\0x` (by an edit behind wachter's back) would come out as `bob`. Every
-    /// byte is kept instead, and the export's checks refuse the record.
-    private static func text(_ value: DatabaseValue) -> String {
-        switch value.storage {
-        case .string(let string): string
-        case .blob(let data): String(decoding: data, as: UTF8.self)
-        case .int64(let number): String(number)
-        case .double(let number): String(number)
-        case .null: ""
-        }
     }
 }

@@ -73,6 +73,18 @@ struct ExportConfigurationTests {
         let path = try ExportConfiguration.parse("[defaults]\nhome = \"/x/%n\"")
         #expect(throws: WachterError.self) { try path.fields(name: "a/b@b.nl", customerID: "c") }
         #expect(try path.fields(name: "a%b@b.nl", customerID: "c").home == "/x/a%b")
+        let lone = try ExportConfiguration.parse("[defaults]\nmail = \"maildir:%\"")
+        #expect(throws: WachterError.self) { try lone.fields(name: "a@b.nl", customerID: "c") }
+    }
+
+    @Test func expandsEveryPlaceholderAndAPercentSign() throws {
+        let configuration = try ExportConfiguration.parse(
+            "[defaults]\nhome = \"/srv/%c/%d/%n\"\nshell = \"/bin/%%sh\"\nmail = \"%u:100%%\"\nextra = [\"x=%c%%\"]")
+        let fields = try configuration.fields(name: "info@acme.nl", customerID: "acme")
+        #expect(
+            fields
+                == UserFields(
+                    home: "/srv/acme/acme.nl/info", shell: "/bin/%sh", mail: "info@acme.nl:100%", extra: ["x=acme%"]))
     }
 
     @Test func findsATargetByItsPath() throws {

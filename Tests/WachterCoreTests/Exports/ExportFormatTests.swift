@@ -54,6 +54,23 @@ struct ExportFormatTests {
         }
     }
 
+    /// An export takes a quick look at most names; whatever it lets through must be
+    /// exactly what the full check (Names.account) keeps as it is.
+    @Test(arguments: [
+        "info@acme.nl", "i.n.f.o@acme.nl", "!#$%&'*+-/=?^_`{|}~@acme.nl", String(repeating: "a", count: 64) + "@acme.nl",
+        "x@" + String(repeating: "a", count: 63) + "." + String(repeating: "b", count: 63) + "."
+            + String(repeating: "c", count: 63) + ".nl",
+        String(repeating: "a", count: 64) + "@" + String(repeating: String(repeating: "b", count: 46) + ".", count: 4) + "nl",
+        "info@xn--bckerei-5wa.de", "Info@acme.nl", ".info@acme.nl", "info.@acme.nl", "in..fo@acme.nl", "in(fo@acme.nl",
+        "in\"fo@acme.nl", "bäcker@acme.nl", "info@ACME.nl", "info@acme.nl.", "info@bäckerei.de", "info@acme",
+        String(repeating: "a", count: 65) + "@acme.nl", "@acme.nl", "info@", "a@b@acme.nl", "info@-acme.nl", "info@acme..nl",
+    ])
+    func aMailboxIsExportedExactlyWhenItsNameIsCanonical(name: String) {
+        let canonical = (try? Names.account(name, kind: .mailbox)) == name
+        let entry = ExportEntry(name: name, kind: .mailbox, hash: SampleHashes.yescrypt, locked: false)
+        #expect(((try? ExportLine.line(.shadow, entry)) != nil) == canonical)
+    }
+
     @Test(arguments: ["", "plain-text-password", "$6$salt$hash:0:0", "$y$j9T$a\nb", "!" + SampleHashes.yescrypt])
     func aHostileHashNeverReachesALine(hash: String) throws {
         let entry = ExportEntry(name: "bob", kind: .ssh, hash: hash, locked: false)
@@ -61,11 +78,21 @@ struct ExportFormatTests {
         #expect(error?.description.contains(hash.isEmpty ? "\u{1}" : hash) == false)
     }
 
-    @Test(arguments: ["/home/a:b", "/home/a b", "relative/home", "/home/../root", "/home/a\tb"])
+    @Test(arguments: [
+        "/home/a:b", "/home/a b", "relative/home", "/home/../root", "/home/a\tb", "/home/..", "/home/a\u{00A0}b",
+        "/home/a\u{2028}b", "//..//x",
+    ])
     func aHostileHomeIsRefused(home: String) {
         let entry = ExportEntry(
             name: "bob", kind: .ftp, hash: SampleHashes.md5, locked: false, fields: UserFields(uid: 1000, gid: 1000, home: home))
         #expect(throws: WachterError.self) { try ExportLine.line(.proftpd, entry) }
+    }
+
+    @Test func aHomeOutsideASCIIIsWrittenAsItIs() throws {
+        let entry = ExportEntry(
+            name: "bob", kind: .ftp, hash: SampleHashes.md5, locked: false,
+            fields: UserFields(uid: 1000, gid: 1000, home: "/srv/bäckerei/.../bob", shell: "/bin/sh"))
+        #expect(try ExportLine.line(.proftpd, entry) == "bob:\(SampleHashes.md5):1000:1000::/srv/bäckerei/.../bob:/bin/sh")
     }
 
     @Test func dovecotExtraFieldsMayHoldColonsButNotSpaces() throws {
@@ -73,6 +100,11 @@ struct ExportFormatTests {
         entry.fields.extra = ["userdb_quota_rule=*:storage=1G"]
         #expect(try ExportLine.line(.dovecot, entry).hasSuffix("::userdb_quota_rule=*:storage=1G"))
         entry.fields.extra = ["nologin reason=x"]
+        #expect(throws: WachterError.self) { try ExportLine.line(.dovecot, entry) }
+        entry.fields.extra = [""]
+        #expect(throws: WachterError.self) { try ExportLine.line(.dovecot, entry) }
+        entry.fields.extra = []
+        entry.fields.mail = "maildir:~/Mail\u{2028}dir"
         #expect(throws: WachterError.self) { try ExportLine.line(.dovecot, entry) }
     }
 
