@@ -160,7 +160,7 @@ public enum ExportLine {
         to out: inout [UInt8], names: inout NameCheck
     ) throws(WachterError) {
         let name = record.name
-        try checkName(name, kind: kind, names: &names)
+        try checkName(name, domain: values.domain, kind: kind, names: &names)
         let method = try checkedHash(record)
         func add(_ text: String) { out.append(contentsOf: text.utf8) }
         func colon() { out.append(UInt8(ascii: ":")) }
@@ -259,10 +259,12 @@ public enum ExportLine {
         }
     }
 
-    private static func checkName(_ name: String, kind: AccountKind, names: inout NameCheck) throws(WachterError) {
+    /// Checks that a stored name is canonical for its kind; `domain` is the part after its last `@`.
+    private static func checkName(_ name: String, domain: Substring, kind: AccountKind, names: inout NameCheck)
+        throws(WachterError)
+    {
         // The quick look: a plain ASCII address in a domain found canonical before.
-        if kind == .mailbox, let at = name.utf8.lastIndex(of: UInt8(ascii: "@")), Names.isPlainMailbox(name, at: at) {
-            let domain = name[name.index(after: at)...]
+        if kind == .mailbox, !domain.isEmpty, Names.isPlainMailbox(name, at: name.utf8.index(before: domain.startIndex)) {
             if !names.lastDomain.isEmpty, domain == names.lastDomain { return }
             if let canonical = try? canonicalDomain(String(domain), names: &names), canonical == domain {
                 names.lastDomain = domain
@@ -368,8 +370,8 @@ public enum ExportLine {
         guard start < out.count else { throw WachterError(.invalidInput, "an empty \(what) for \(Names.quote(name))") }
         let span = out.span
         for index in start..<span.count where !(span[index] > 0x20 && span[index] < 0x7F) {
-            try refuseSeparators(String(decoding: out[start...], as: UTF8.self), allowColon: true, what: what, of: name)
-            return
+            // Not printable ASCII: look closer, and say what.
+            return try refuseSeparators(String(decoding: out[start...], as: UTF8.self), allowColon: true, what: what, of: name)
         }
     }
 

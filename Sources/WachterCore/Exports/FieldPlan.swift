@@ -1,8 +1,8 @@
 /// A userdb field's template (`/var/vmail/%d/%n`), parsed once into literal bytes
 /// and `%` placeholders, so that an export of many accounts expands it by copying
 /// bytes rather than scanning the template text for each line.
-struct FieldPattern: Sendable, Equatable {
-    enum Part: Sendable, Equatable {
+struct FieldPattern: Sendable {
+    enum Part: Sendable {
         /// Bytes copied as they are (`%%` already turned into `%`).
         case text([UInt8])
         /// `%u`, `%n`, `%d` or `%c`, by its letter.

@@ -64,6 +64,7 @@ struct ExportFormatTests {
         "info@xn--bckerei-5wa.de", "Info@acme.nl", ".info@acme.nl", "info.@acme.nl", "in..fo@acme.nl", "in(fo@acme.nl",
         "in\"fo@acme.nl", "bäcker@acme.nl", "info@ACME.nl", "info@acme.nl.", "info@bäckerei.de", "info@acme",
         String(repeating: "a", count: 65) + "@acme.nl", "@acme.nl", "info@", "a@b@acme.nl", "info@-acme.nl", "info@acme..nl",
+        "info@\u{301}acme.nl",
     ])
     func aMailboxIsExportedExactlyWhenItsNameIsCanonical(name: String) {
         let canonical = (try? Names.account(name, kind: .mailbox)) == name
