@@ -99,10 +99,19 @@ let package = Package(
             dependencies: ["WachterCore"],
             swiftSettings: strict
         ),
+        // What the test targets share: temporary directories, the built binary's runner,
+        // the store backends of the contract suite, a cheap hasher.
+        .target(
+            name: "WachterTestSupport",
+            dependencies: ["WachterCore"],
+            path: "Tests/WachterTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "WachterCoreTests",
             dependencies: [
                 "WachterCore",
+                "WachterTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
@@ -111,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "WachterAgentTests",
             dependencies: [
-                "WachterAgent", "WachterCore",
+                "WachterAgent", "WachterCore", "WachterTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -126,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WachterCLITests",
-            dependencies: ["wachter", "WachterCore", "WachterTLS"],
+            dependencies: ["wachter", "WachterCore", "WachterTLS", "WachterTestSupport"],
             swiftSettings: strict
         ),
     ]

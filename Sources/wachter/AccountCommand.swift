@@ -38,9 +38,9 @@ struct AccountCommand: ParsableCommand {
         }
 
         func run() throws {
-            let service = try global.service()
+            let service = try global.services()
             let source: PasswordSource = generate ? .generate : .given(try password.read(prompt: "New password: ", confirm: true))
-            let (account, generated) = try service.addAccount(name: name, kind: kind, customerID: customer, password: source)
+            let (account, generated) = try service.accounts.add(name: name, kind: kind, customerID: customer, password: source)
             if let generated {
                 printSecret(generated)
                 Output.note(
@@ -61,8 +61,8 @@ struct AccountCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this customer's accounts.", valueName: "id")) var customer: String?
 
         func run() throws {
-            let service = try global.service()
-            let statuses = service.statuses(try service.accounts(kind: kind, customerID: customer))
+            let service = try global.services()
+            let statuses = service.accounts.statuses(try service.accounts.list(kind: kind, customerID: customer))
             if global.json { return try Output.json(statuses) }
             Output.table(
                 ["NAME", "KIND", "CUSTOMER", "STATE", "PASSWORD SET", "EXPIRES", "LAST LOGIN", "HASH"],
@@ -83,8 +83,8 @@ struct AccountCommand: ParsableCommand {
         @Argument(help: "The account's name.") var name: String
 
         func run() throws {
-            let service = try global.service()
-            guard let status = service.statuses([try service.account(named: name)]).first else { return }
+            let service = try global.services()
+            guard let status = service.accounts.statuses([try service.accounts.account(named: name)]).first else { return }
             if global.json { return try Output.json(status) }
             let account = status.account
             print("name:          \(account.name)")
@@ -112,7 +112,7 @@ struct AccountCommand: ParsableCommand {
         @Argument(help: "The account's name.") var name: String
 
         func run() throws {
-            try global.service().removeAccount(named: name)
+            try global.services().accounts.remove(named: name)
             Output.note("Removed account \(name).")
         }
     }

@@ -19,7 +19,7 @@ struct CustomerCommand: ParsableCommand {
         @Option(help: "The customer's contact address.") var email: String?
 
         func run() throws {
-            let customer = try global.service().addCustomer(id: id, name: name, company: company, email: email)
+            let customer = try global.services().customers.add(id: id, name: name, company: company, email: email)
             if global.json { try Output.json(customer) } else { Output.note("Added customer \(customer.id).") }
         }
     }
@@ -29,7 +29,7 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let customers = try global.service().customers()
+            let customers = try global.services().customers.list()
             if global.json { return try Output.json(customers) }
             Output.table(
                 ["ID", "NAME", "COMPANY", "EMAIL"],
@@ -48,7 +48,7 @@ struct CustomerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (customer, accounts) = try global.service().customer(id: id)
+            let (customer, accounts) = try global.services().customers.customer(id: id)
             if global.json { return try Output.json(Result(customer: customer, accounts: accounts)) }
             print("id:       \(customer.id)")
             print("name:     \(customer.name)")

@@ -64,11 +64,11 @@ struct ExportCommand: ParsableCommand {
             targets = configuration.targets
             if targets.isEmpty { throw ValidationError("\(path) names no targets; give a format and --output.") }
         }
-        let service = try global.service()
+        let service = try global.services()
         var results: [ExportResult] = []
         var reloadFailed = false
         for target in targets {
-            let result = try service.export(target, configuration: configuration, reload: reload || format == nil)
+            let result = try service.exports.export(target, configuration: configuration, reload: reload || format == nil)
             results.append(result)
             if let outcome = result.reload, !outcome.succeeded {
                 reloadFailed = true

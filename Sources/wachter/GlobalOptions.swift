@@ -40,20 +40,24 @@ struct GlobalOptions: ParsableArguments {
     /// Reads and checks the policy in effect.
     func loadPolicy() throws -> WachterPolicy { try PolicyFile.load(policyLocation()) }
 
-    /// Opens the store and builds the service every command calls, under the policy in effect.
-    func service(create: Bool = false, policy loaded: WachterPolicy? = nil) throws -> CredentialService {
+    /// Opens the store and builds the services every command calls, under the policy in effect.
+    ///
+    /// Every change then runs the one follow-up (``ChangeFollowUp``): the re-export of
+    /// the configured files, and the cache flush named by `cacheFlush`, else
+    /// `$WACHTER_CACHE_FLUSH`; failures are printed and make `wachter` exit 75.
+    func services(
+        create: Bool = false, policy loaded: WachterPolicy? = nil, cacheFlush: String? = nil, printFollowUps: Bool = true
+    ) throws -> WachterServices {
         let logger = Self.bootstrapLogging(verbose: verbose)
         let policy = try loaded ?? loadPolicy()
-        let store = try SQLiteStore(path: storePath, create: create)
-        var service = try CredentialService(store: store, policy: policy, clock: Self.clock(), logger: logger)
-        var observers: [any ChangeObserver] = [ReExportReporting.observer(configurationPath: exportsConfigurationPath(nil))]
-        // Servers cache logins (Dovecot for an hour): every change also flushes the
-        // cache of the accounts it touched, when $WACHTER_CACHE_FLUSH names a command.
-        if let flush = ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"].flatMap(CacheFlushCommand.init(template:)) {
-            observers.append(ReExportReporting.cacheFlushObserver(flush))
-        }
-        service.changeObserver = ChangeObservers(observers)
-        return service
+        var services = try WachterServices.open(
+            .init(path: storePath), policy: policy, create: create, clock: Self.clock(), logger: logger)
+        services.observeChanges(
+            ReExportReporting.followUp(
+                configurationPath: exportsConfigurationPath(nil), printing: printFollowUps,
+                cacheFlush: (cacheFlush ?? ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"]).flatMap(
+                    CacheFlushCommand.init(template:))))
+        return services
     }
 
     /// `WACHTER_NOW` (an ISO 8601 time) fixes the clock; it exists for tests of expiry and retention.

@@ -20,10 +20,6 @@ struct HookCommand: AsyncParsableCommand {
                 valueName: "command"))
         var cacheFlush: String?
 
-        var flushCommand: CacheFlushCommand? {
-            (cacheFlush ?? ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"]).flatMap(CacheFlushCommand.init(template:))
-        }
-
         var client: AgentClient? { agent.map { AgentClient(socketPath: $0, timeout: .seconds(timeout)) } }
     }
 
@@ -84,16 +80,17 @@ struct HookCommand: AsyncParsableCommand {
             }
             let outcome: PasswordChangeOutcome
             do {
-                outcome = try global.service().changePassword(account: user, old: old, new: new, service: service)
+                // The hook's message is its one line on standard error: the follow-up's
+                // failures come back in the outcome instead of being printed.
+                outcome = try global.services(cacheFlush: route.cacheFlush, printFollowUps: false).accounts.changePassword(
+                    account: user, old: old, new: new, service: service)
             } catch {
                 Hook.exit(75, "\(error)")
             }
             switch outcome {
-            case .changed:
-                do {
-                    try route.flushCommand?.run(user: CredentialService.lookupName(user))
-                } catch {
-                    Hook.exit(3, "the password was changed; \(AgentAnswer.cacheFlushFailedPrefix) \(error)")
+            case .changed(let failures):
+                if let failure = failures.first {
+                    Hook.exit(3, "the password was changed; \(AgentAnswer.cacheFlushFailedPrefix) \(failure)")
                 }
                 Hook.exit(0, "the password was changed")
             case .refused(let reason): Hook.exit(2, reason)
@@ -155,7 +152,9 @@ struct HookCommand: AsyncParsableCommand {
             } else {
                 do {
                     matched =
-                        try global.service().verify(account: user, password: password, service: serviceName, source: source)
+                        try global.services().logins.verify(
+                            account: user, password: password, service: serviceName, source: source
+                        )
                         .result == .success
                 } catch {
                     Hook.exit(111, "\(error)")
@@ -163,7 +162,7 @@ struct HookCommand: AsyncParsableCommand {
             }
             guard matched else { throw ExitCode(1) }
             var next = environment
-            next["USER"] = CredentialService.lookupName(user)
+            next["USER"] = Names.loginName(user)
             if environment["AUTHORIZED"] == "1" { next["AUTHORIZED"] = "2" }
             let failure = ProgramExec.replaceProcess(with: program, environment: next)
             Hook.exit(111, "cannot run \(program[0]): \(failure)")

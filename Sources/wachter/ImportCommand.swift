@@ -30,7 +30,7 @@ struct ImportCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw WachterError(.notFound, "cannot read \(file)")
         }
-        let summary = try global.service().importAccounts(
+        let summary = try global.services().imports.importAccounts(
             Array(data), format: format, kind: kind, customerID: customer, source: file, dryRun: dryRun)
         if global.json { return try Output.json(summary) }
         let verb = summary.dryRun ? "Would import" : "Imported"

@@ -20,8 +20,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let path = global.storePath
-        let store = try SQLiteStore(path: path, create: true)
-        let result = Result(store: path, migrations: try store.appliedMigrations())
+        let result = Result(store: path, migrations: try WachterServices.initialize(.init(path: path)))
         if global.json {
             try Output.json(result)
         } else {

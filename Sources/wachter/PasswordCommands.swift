@@ -17,9 +17,9 @@ struct PasswdCommand: ParsableCommand {
     @OptionGroup var password: PasswordOptions
 
     func run() throws {
-        let service = try global.service()
+        let service = try global.services()
         let secret = try password.read(prompt: "New password for \(name): ", confirm: true)
-        try service.setPassword(account: name, to: secret)
+        try service.accounts.setPassword(account: name, to: secret)
         Output.note("Password of \(name) changed.")
     }
 }
@@ -39,7 +39,7 @@ struct ResetCommand: ParsableCommand {
     @Argument(help: "The account's name.") var name: String
 
     func run() throws {
-        let temporary = try global.service().reset(account: name)
+        let temporary = try global.services().accounts.reset(account: name)
         printSecret(temporary)
         Output.note("Password of \(name) reset; it must be changed at the next login.")
     }
@@ -52,7 +52,7 @@ struct LockCommand: ParsableCommand {
     @Argument(help: "The account's name.") var name: String
 
     func run() throws {
-        try global.service().lock(account: name)
+        try global.services().accounts.lock(account: name)
         Output.note("Locked \(name).")
     }
 }
@@ -64,7 +64,7 @@ struct UnlockCommand: ParsableCommand {
     @Argument(help: "The account's name.") var name: String
 
     func run() throws {
-        try global.service().unlock(account: name)
+        try global.services().accounts.unlock(account: name)
         Output.note("Unlocked \(name).")
     }
 }
@@ -94,9 +94,9 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let credentials = try global.service()
+        let credentials = try global.services()
         let secret = try password.read(confirm: false)
-        let outcome = try credentials.verify(account: name, password: secret, service: service, source: source)
+        let outcome = try credentials.logins.verify(account: name, password: secret, service: service, source: source)
         if global.json {
             try Output.json(
                 Result(account: name, result: outcome.result.rawValue, matched: outcome.matched, reason: outcome.reason))
@@ -117,9 +117,9 @@ struct LoginsCommand: ParsableCommand {
     @Flag(help: "Only attempts that did not succeed.") var failed = false
 
     func run() throws {
-        let service = try global.service()
+        let service = try global.services()
         let start = since.map { service.clock.now().addingTimeInterval(-$0.seconds) }
-        let events = try service.logins(account: account, since: start, failedOnly: failed)
+        let events = try service.logins.events(account: account, since: start, failedOnly: failed)
         if global.json { return try Output.json(events) }
         Output.table(
             ["TIME", "ACCOUNT", "SERVICE", "SOURCE", "RESULT", "REASON"],
@@ -166,9 +166,9 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        let service = try global.service()
+        let service = try global.services()
         if verify {
-            switch try service.verifyAudit() {
+            switch try service.audit.verify() {
             case .intact(let count):
                 if global.json {
                     try Output.json(Result(intact: true, entries: count))
@@ -185,7 +185,7 @@ struct AuditCommand: ParsableCommand {
             }
             return
         }
-        let entries = try service.auditTrail()
+        let entries = try service.audit.trail()
         if global.json { return try Output.json(entries) }
         Output.table(
             ["#", "TIME", "ACTOR", "ACTION", "TARGET", "DETAIL"],

@@ -39,10 +39,16 @@ enum ReExportReporting {
 }
 
 extension ReExportReporting {
-    /// The observer that flushes servers' login caches after a change; a failure
-    /// is printed and makes `wachter` exit 75.
-    static func cacheFlushObserver(_ command: CacheFlushCommand) -> CacheFlushObserver {
-        CacheFlushObserver(command: command) { error in
+    /// The follow-up every command's services get: the re-export, then the cache
+    /// flush; a failure is printed and makes `wachter` exit 75.
+    /// With `printing` off, nothing is printed or remembered: the caller reads the
+    /// failures that the change returns (the hooks, which print one line).
+    static func followUp(configurationPath: String, printing: Bool, cacheFlush: CacheFlushCommand?) -> ChangeFollowUp {
+        guard printing else {
+            return ChangeFollowUp(
+                reExporter: ReExporter(configurationPath: configurationPath) { _, _, _ in }, cacheFlush: cacheFlush)
+        }
+        return ChangeFollowUp(reExporter: observer(configurationPath: configurationPath), cacheFlush: cacheFlush) { error in
             failure.withLock { $0 = true }
             Output.note("Error: the change was saved, but \(error)")
         }

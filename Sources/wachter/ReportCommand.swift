@@ -62,21 +62,16 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let policy = try global.loadPolicy()
-        let service = try global.service(policy: policy)
-        let hashers = service.rules.mapValues(\.hasher)
-        let builder = ReportBuilder(
-            store: service.store, hasher: service.rules(for: .mailbox).hasher, hashers: hashers,
-            policy: ReportPolicy(policy: policy), itemLimit: limit)
-        let report = try builder.build(length: since.seconds, at: service.clock.now())
+        let reports = try global.services(policy: policy).reports
+        let report = try reports.build(length: since.seconds, policy: ReportPolicy(policy: policy), itemLimit: limit)
         let chosen = format ?? (global.json ? .json : .text)
         if !mailTo.isEmpty {
             // A sendmail that exits before reading the whole message must not kill us with SIGPIPE.
             signal(SIGPIPE, SIG_IGN)
-            let message = try MailMessage.report(
-                report, from: try MailAddress(mailFrom, displayName: "Wachter"), to: try mailTo.map { try MailAddress($0) })
-            let program = sendmail ?? ProcessInfo.processInfo.environment["WACHTER_SENDMAIL"] ?? Sendmail.defaultPath
-            try Sendmail(path: program).send(message.rendered())
-            Output.note("Report mailed to \(mailTo.joined(separator: ", ")): \(MailMessage.subject(report)).")
+            let subject = try reports.mail(
+                report, from: try MailAddress(mailFrom, displayName: "Wachter"), to: try mailTo.map { try MailAddress($0) },
+                sendmail: sendmail ?? ProcessInfo.processInfo.environment["WACHTER_SENDMAIL"] ?? Sendmail.defaultPath)
+            Output.note("Report mailed to \(mailTo.joined(separator: ", ")): \(subject).")
             if output == nil && format == nil { return }
         }
         let document = try ReportRenderer.render(report, as: chosen)
@@ -126,13 +121,13 @@ struct PruneCommand: ParsableCommand {
 
     func run() throws {
         let policy = try global.loadPolicy()
-        let service = try global.service(policy: policy)
+        let service = try global.services(policy: policy)
         var periods = RetentionPeriods(policy: policy)
         if let loginEventsDays { periods.loginEventsDays = loginEventsDays }
         if let siteChecksDays { periods.siteChecksDays = siteChecksDays }
         if let auditDays { periods.auditDays = auditDays }
         if let passwordHistoryDays { periods.passwordHistoryDays = passwordHistoryDays }
-        let result = try service.prune(periods)
+        let result = try service.retention.prune(periods)
         if global.json { return try Output.json(result) }
         print(
             "removed: \(result.loginEvents) login events, \(result.siteChecks.map(String.init) ?? "no") site checks, "

@@ -48,9 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         for value in [lockoutFailures, sourceFailures].compactMap({ $0 })
-        where !(1...AgentLockoutSettings.hardCap).contains(value) {
+        where !(1...LockoutSettings.hardCap).contains(value) {
             throw ValidationError(
-                "--lockout-failures and --source-failures must be between 1 and \(AgentLockoutSettings.hardCap).")
+                "--lockout-failures and --source-failures must be between 1 and \(LockoutSettings.hardCap).")
         }
         guard socket.hasPrefix("/") else {
             throw ValidationError("--socket takes an absolute path, such as /run/wachter/agent.sock.")
@@ -59,20 +59,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let policy = try global.loadPolicy()
-        let service = try global.service(policy: policy)
-        let fromPolicy = AgentLockoutSettings(policy: policy.defaults.lockout)
-        let flush = (cacheFlush ?? ProcessInfo.processInfo.environment["WACHTER_CACHE_FLUSH"]).flatMap(
-            CacheFlushCommand.init(template:))
+        // Changes and lockouts run the services' one follow-up: the re-export, then the cache flush.
+        let services = try global.services(policy: policy, cacheFlush: cacheFlush)
+        var lockout = policy.defaults.lockout
+        if let lockoutFailures { lockout.failures = lockoutFailures }
+        if let lockoutWindow { lockout.window = TimeInterval(lockoutWindow) }
+        if let lockoutDuration { lockout.duration = TimeInterval(lockoutDuration) }
+        if let sourceFailures { lockout.sourceFailures = sourceFailures }
+        if let sourceWindow { lockout.sourceWindow = TimeInterval(sourceWindow) }
+        if let sourceDuration { lockout.sourceDuration = TimeInterval(sourceDuration) }
         let configuration = AgentConfiguration(
-            socketPath: socket, socketGroup: group, access: PeerAccess(uids: Set(allowUIDs)),
-            lockout: AgentLockoutSettings(
-                failures: lockoutFailures ?? fromPolicy.failures,
-                window: lockoutWindow.map(TimeInterval.init) ?? fromPolicy.window,
-                duration: lockoutDuration.map(TimeInterval.init) ?? fromPolicy.duration,
-                sourceFailures: sourceFailures ?? fromPolicy.sourceFailures,
-                sourceWindow: sourceWindow.map(TimeInterval.init) ?? fromPolicy.sourceWindow,
-                sourceDuration: sourceDuration.map(TimeInterval.init) ?? fromPolicy.sourceDuration),
-            hashingThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount, cacheFlush: flush)
-        try await Agent.run(service: service, configuration: configuration, logger: service.logger)
+            socketPath: socket, socketGroup: group, access: PeerAccess(uids: Set(allowUIDs)), lockout: lockout,
+            hashingThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        try await Agent.run(services: services, configuration: configuration, logger: services.logger)
     }
 }

@@ -119,10 +119,10 @@ struct SiteCheckCommand: AsyncParsableCommand {
             trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
             timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger)
         // The store is needed for registered sites; ad-hoc domains are checked without one.
-        let service: CredentialService? =
-            domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.service() : nil
+        let service: WachterServices? =
+            domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.services() : nil
         var registered: [String: Site] = [:]
-        for (site, _) in try service?.sites() ?? [] { registered[site.domain] = site }
+        for (site, _) in try service?.sites.list() ?? [] { registered[site.domain] = site }
         var seen = Set<String>()
         let names = domains.isEmpty ? registered.keys.sorted() : try domains.map { try Names.domain($0) }
         if names.isEmpty {
@@ -140,7 +140,7 @@ struct SiteCheckCommand: AsyncParsableCommand {
             progress?.show(done: done)
         }
         progress?.clear()
-        try service?.recordSiteChecks(
+        try service?.sites.record(
             results.filter { registered[$0.domain] != nil }.map { result in
                 SiteCheckRecord(
                     domain: result.domain, checkedAt: result.checkedAt, verdict: result.verdict.rawValue,

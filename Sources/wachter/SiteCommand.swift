@@ -36,7 +36,7 @@ struct SiteCommand: AsyncParsableCommand {
         }
 
         func run() throws {
-            let site = try global.service().addSite(
+            let site = try global.services().sites.add(
                 domain: domain, customerID: customer, connect: connect, certFile: certFile, keyFile: keyFile)
             if global.json { try Output.json(site) } else { Output.note("Added site \(site.domain).") }
         }
@@ -56,7 +56,7 @@ struct SiteCommand: AsyncParsableCommand {
         }
 
         func run() throws {
-            let rows = try global.service().sites(customerID: customer).map { site, latest in
+            let rows = try global.services().sites.list(customerID: customer).map { site, latest in
                 Row(
                     site: site, verdict: latest?.verdict, checkedAt: latest?.checkedAt, notAfter: latest?.notAfter,
                     problems: latest?.problems ?? [])
@@ -80,7 +80,7 @@ struct SiteCommand: AsyncParsableCommand {
         @Argument(help: "The site's domain.") var domain: String
 
         func run() throws {
-            try global.service().removeSite(domain: domain)
+            try global.services().sites.remove(domain: domain)
             Output.note("Removed site \(domain).")
         }
     }

@@ -27,7 +27,7 @@ struct AgentServerTests {
                 #expect(answer == .unknownUser)
             }
         }
-        let events = try fixture.service.logins()
+        let events = try fixture.service.logins.events()
         #expect(Set(events.map(\.result)) == [.success, .failure, .unknownUser])
         #expect(events.first { $0.result == .success }?.source == "192.0.2.1")
         #expect(try !fixture.containsCanary())
@@ -51,7 +51,7 @@ struct AgentServerTests {
         }
         #expect(codes.filter { $0 == .success }.count == 12)
         #expect(codes.filter { $0 == .failure || $0 == .locked }.count == 12)
-        #expect(try fixture.service.logins().count == 24)
+        #expect(try fixture.service.logins.events().count == 24)
         #expect(try !fixture.containsCanary())
     }
 
@@ -101,7 +101,7 @@ struct AgentServerTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 3, sourceFailures: 50) }) {
+        try await withAgent(fixture, configuration: { $0.lockout = LockoutSettings(failures: 3, sourceFailures: 50) }) {
             path, _ in
             let client = AgentClient(socketPath: path)
             for _ in 0..<5 {
@@ -131,15 +131,15 @@ struct AgentServerTests {
                 #expect(answer == .locked)
             }
         }
-        #expect(try fixture.service.standing(account: "info@example.nl") == .locked)
-        #expect(try fixture.service.auditTrail().contains { $0.action == "lockout" })
+        #expect(try fixture.service.accounts.standing(account: "info@example.nl") == .locked)
+        #expect(try fixture.service.audit.trail().contains { $0.action == "lockout" })
     }
 
     @Test func aThrottledSourceDoesNotLockTheUserOutElsewhere() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 10, sourceFailures: 3) }) {
+        try await withAgent(fixture, configuration: { $0.lockout = LockoutSettings(failures: 10, sourceFailures: 3) }) {
             path, _ in
             let client = AgentClient(socketPath: path)
             for guess in ["a-guess", "b-guess", "c-guess"] {
@@ -157,10 +157,10 @@ struct AgentServerTests {
                 #expect(answer == .success)
             }
         }
-        let throttled = try fixture.service.logins().filter { $0.result == .locked }
+        let throttled = try fixture.service.logins.events().filter { $0.result == .locked }
         #expect(throttled.count == 1)
         #expect(throttled.first?.reason?.contains("this address") == true)
-        #expect(try fixture.service.standing(account: "info@example.nl") == .good)
+        #expect(try fixture.service.accounts.standing(account: "info@example.nl") == .good)
     }
 
     @Test func aLegacyHashIsReplacedAtTheNextLogin() async throws {
@@ -193,7 +193,7 @@ struct AgentServerTests {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
-        let temporary = try fixture.service.reset(account: "info@example.nl")
+        let temporary = try fixture.service.accounts.reset(account: "info@example.nl")
         let temporaryText = temporary.withBytes { String(decoding: $0, as: UTF8.self) }
         try await withAgent(fixture) { path, _ in
             let client = AgentClient(socketPath: path)
@@ -239,7 +239,7 @@ struct AgentServerTests {
                 #expect(answer == .denied)
             }
         }
-        #expect(try fixture.service.logins().isEmpty)
+        #expect(try fixture.service.logins.events().isEmpty)
     }
 
     @Test func theSocketIsCreatedWithTheConfiguredMode() async throws {
@@ -256,7 +256,7 @@ struct AgentServerTests {
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
         let sent = 2_000
-        try await withAgent(fixture, configuration: { $0.lockout = AgentLockoutSettings(failures: 100, sourceFailures: 1) }) {
+        try await withAgent(fixture, configuration: { $0.lockout = LockoutSettings(failures: 100, sourceFailures: 1) }) {
             path, _ in
             let client = AgentClient(socketPath: path)
             do {
@@ -270,7 +270,7 @@ struct AgentServerTests {
             let answers = try await client.send(frames)
             #expect(answers.allSatisfy { $0.code == .locked })
         }
-        #expect(try fixture.service.logins().filter { $0.result == .locked }.count == sent)
+        #expect(try fixture.service.logins.events().filter { $0.result == .locked }.count == sent)
         #expect(try !fixture.containsCanary())
     }
 }

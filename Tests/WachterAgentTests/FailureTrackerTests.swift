@@ -4,7 +4,7 @@ import WachterAgent
 import WachterCore
 
 struct FailureTrackerTests {
-    let settings = AgentLockoutSettings(
+    let settings = LockoutSettings(
         failures: 3, window: 60, duration: 60, sourceFailures: 4, sourceWindow: 60, sourceDuration: 60)
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -53,7 +53,7 @@ struct FailureTrackerTests {
     }
 
     @Test func settingsAreClampedToTheHardCap() {
-        #expect(AgentLockoutSettings(failures: 1000).failures == AgentLockoutSettings.hardCap)
-        #expect(AgentLockoutSettings(failures: 0, sourceFailures: -3).sourceFailures == 1)
+        #expect(LockoutSettings(failures: 1000).failures == LockoutSettings.hardCap)
+        #expect(LockoutSettings(failures: 0, sourceFailures: -3).sourceFailures == 1)
     }
 }

@@ -13,7 +13,7 @@ let canary = "Canary-Wachter-7f3a-kaas"
 struct Fixture {
     let directory: String
     let store: SQLiteStore
-    let service: CredentialService
+    let service: WachterServices
     let logs: InMemoryLogHandler
 
     init(clock: any WachterClock = SystemClock()) throws {
@@ -27,15 +27,16 @@ struct Fixture {
         self.logs = logs
         let logger = Logger(label: "test") { _ in handler }
         // The cheapest yescrypt cost keeps the tests fast; the cost does not change what is tested.
-        service = CredentialService(
-            store: store, hasher: try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1)), clock: clock,
-            actor: "test", logger: logger)
-        _ = try service.addCustomer(id: "acme", name: "Acme")
+        service = WachterServices(
+            context: ServiceContext(
+                store: store, hasher: try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1)), clock: clock,
+                actor: "test", logger: logger))
+        _ = try service.customers.add(id: "acme", name: "Acme")
     }
 
     @discardableResult
     func addMailbox(_ name: String, password: String = canary) throws -> Account {
-        try service.addAccount(name: name, kind: .mailbox, customerID: "acme", password: .given(Secret(password))).account
+        try service.accounts.add(name: name, kind: .mailbox, customerID: "acme", password: .given(Secret(password))).account
     }
 
     /// Every byte the test left behind: the store, its WAL, and the captured logs.
@@ -66,8 +67,8 @@ func withAgent<T>(
     configuration(&settings)
     let pool = NIOThreadPool(numberOfThreads: settings.hashingThreads)
     pool.start()
-    let recorder = LoginRecorder(service: fixture.service, pool: pool)
-    let handler = AgentRequestHandler(service: fixture.service, configuration: settings, pool: pool, recorder: recorder)
+    let recorder = LoginRecorder(logins: fixture.service.logins, logger: fixture.service.logger, pool: pool)
+    let handler = AgentRequestHandler(services: fixture.service, configuration: settings, pool: pool, recorder: recorder)
     let (ready, signal) = AsyncStream.makeStream(of: Void.self)
     let server = AgentServer(
         configuration: settings, handler: handler, group: MultiThreadedEventLoopGroup.singleton,

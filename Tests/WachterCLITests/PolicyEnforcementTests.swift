@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WachterTestSupport
 
 /// The policy as the command line enforces it, with the clock fixed through `WACHTER_NOW`.
 @Suite(.serialized)

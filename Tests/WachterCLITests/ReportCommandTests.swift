@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WachterTestSupport
 
 /// Runs a Python snippet with arguments; returns its exit status and output.
 func python(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

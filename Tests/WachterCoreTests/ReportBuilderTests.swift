@@ -17,13 +17,13 @@ struct ReportFixture {
         store = try SQLiteStore(path: directory.path + "/w.sqlite", create: true)
         hasher = try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1))
         guard rich else { return }
-        try at(-500).addCustomer(id: "acme", name: "<script>alert(1)</script>")
-        try at(-500).addCustomer(id: "bakkerij", name: "Bakkerij Jansen")
+        try at(-500).customers.add(id: "acme", name: "<script>alert(1)</script>")
+        try at(-500).customers.add(id: "bakkerij", name: "Bakkerij Jansen")
         try add("old@acme.nl", .mailbox, "acme", day: -400)
         try add("soon@acme.nl", .mailbox, "acme", day: -360)
         try add("later@acme.nl", .mailbox, "acme", day: -300)
         try add("resetme", .ftp, "acme", day: -30)
-        _ = try at(-20).reset(account: "resetme")
+        _ = try at(-20).accounts.reset(account: "resetme")
         try add("locked@bakkerij.nl", .mailbox, "bakkerij", day: -50)
         let legacy = try PasswordHasher(policy: HashingPolicy(method: .sha512crypt)).hash(Secret(Self.canary))
         try store.write { writer in
@@ -41,22 +41,23 @@ struct ReportFixture {
         for index in 0..<3 { try login("admin", good: false, day: -3 + Double(index) / 100, source: "198.51.100.7") }
         for index in 0..<4 { try login("later@acme.nl", good: false, day: -4 + Double(index) / 100, source: "192.0.2.44") }
         try login(Self.strangerName, good: false, day: -2, source: "192.0.2.10")
-        try at(-2).lock(account: "locked@bakkerij.nl")
-        _ = try at(-1).prune(RetentionPeriods(loginEventsDays: 90))
+        try at(-2).accounts.lock(account: "locked@bakkerij.nl")
+        _ = try at(-1).retention.prune(RetentionPeriods(loginEventsDays: 90))
     }
 
     static func day(_ offset: Double) -> Date { now.addingTimeInterval(offset * 86_400) }
 
-    func at(_ offset: Double) -> CredentialService {
-        CredentialService(store: store, hasher: hasher, clock: FixedClock(Self.day(offset)), actor: "tester")
+    func at(_ offset: Double) -> WachterServices {
+        WachterServices(
+            context: ServiceContext(store: store, hasher: hasher, clock: FixedClock(Self.day(offset)), actor: "tester"))
     }
 
     func add(_ name: String, _ kind: AccountKind, _ customer: String, day: Double) throws {
-        try at(day).addAccount(name: name, kind: kind, customerID: customer, password: .given(Secret(Self.canary)))
+        try at(day).accounts.add(name: name, kind: kind, customerID: customer, password: .given(Secret(Self.canary)))
     }
 
     func login(_ name: String, good: Bool, day: Double, source: String) throws {
-        _ = try at(day).verify(
+        _ = try at(day).logins.verify(
             account: name, password: Secret(good ? Self.canary : Self.canary + "-wrong"), service: "dovecot", source: source)
     }
 
@@ -142,7 +143,7 @@ struct ReportBuilderTests {
 
     @Test func anEmptyWeekIsOneLine() throws {
         let fixture = try ReportFixture(rich: false)
-        try fixture.at(-30).addCustomer(id: "quiet", name: "Quiet")
+        try fixture.at(-30).customers.add(id: "quiet", name: "Quiet")
         try fixture.add("info@quiet.nl", .mailbox, "quiet", day: -30)
         try fixture.login("info@quiet.nl", good: true, day: -1, source: "192.0.2.1")
         let report = try fixture.report()
@@ -189,7 +190,7 @@ struct ReportBuilderTests {
 
     @Test func aLimitListsFewerAndCountsTheRest() throws {
         let fixture = try ReportFixture(rich: false)
-        try fixture.at(-500).addCustomer(id: "many", name: "Many")
+        try fixture.at(-500).customers.add(id: "many", name: "Many")
         for index in 0..<5 { try fixture.add("user\(index)", .ftp, "many", day: -400) }
         let report = try fixture.report(limit: 2)
         #expect(report.passwords.expired.total == 5)
@@ -228,7 +229,7 @@ struct ReportBuilderTests {
 
     @Test func textAndMarkdownNeutraliseControlAndMarkupCharacters() throws {
         let fixture = try ReportFixture(rich: false)
-        try fixture.at(-500).addCustomer(id: "odd", name: "Odd | *bold* _x_")
+        try fixture.at(-500).customers.add(id: "odd", name: "Odd | *bold* _x_")
         try fixture.add("oddone", .ftp, "odd", day: -400)
         for index in 0..<2 {
             try fixture.login("evil\u{1B}[31m", good: false, day: -1 + Double(index) / 100, source: "192.0.2.9")

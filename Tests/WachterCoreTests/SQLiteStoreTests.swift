@@ -98,8 +98,7 @@ struct SQLiteStoreTests {
         try store.write { writer in
             try writer.insert(Customer(id: "c1", name: "One", createdAt: now))
             try writer.insert(Account(name: "jan", kind: .ftp, customerID: "c1", hash: "h0", passwordSetAt: now, createdAt: now))
-            for index in 1...6 { try writer.appendHistory(account: "jan", hash: "h\(index)", setAt: now) }
-            try writer.trimHistory(account: "jan", keep: 3)
+            for index in 1...6 { try writer.appendHistory(account: "jan", hash: "h\(index)", setAt: now, keep: 3) }
         }
         #expect(try store.read { try $0.passwordHistory(account: "jan", limit: 10) } == ["h6", "h5", "h4"])
     }

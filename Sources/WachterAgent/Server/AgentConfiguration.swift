@@ -49,15 +49,13 @@ public struct AgentConfiguration: Sendable {
     /// Which peers may use the agent.
     public var access: PeerAccess
     /// The lockout settings.
-    public var lockout: AgentLockoutSettings
+    public var lockout: LockoutSettings
     /// Threads that hash passwords and write the store.
     public var hashingThreads: Int
     /// Requests waiting for a hashing thread beyond which the agent answers `error` (overload).
     public var maximumPending: Int
     /// How long a connection may be idle.
     public var idleTimeout: TimeAmount
-    /// The command that flushes the servers' authentication caches after a change or a lockout.
-    public var cacheFlush: CacheFlushCommand?
 
     /// Creates a configuration.
     ///
@@ -70,12 +68,10 @@ public struct AgentConfiguration: Sendable {
     ///   - hashingThreads: Hashing threads; by default one per core.
     ///   - maximumPending: The overload limit.
     ///   - idleTimeout: The idle limit.
-    ///   - cacheFlush: The cache flush command.
     public init(
         socketPath: String = defaultSocketPath, socketGroup: String? = "wachter", socketMode: Int = 0o660,
-        access: PeerAccess = PeerAccess(), lockout: AgentLockoutSettings = .default,
-        hashingThreads: Int = System.coreCount, maximumPending: Int = 256, idleTimeout: TimeAmount = .seconds(30),
-        cacheFlush: CacheFlushCommand? = nil
+        access: PeerAccess = PeerAccess(), lockout: LockoutSettings = LockoutSettings(),
+        hashingThreads: Int = System.coreCount, maximumPending: Int = 256, idleTimeout: TimeAmount = .seconds(30)
     ) {
         self.socketPath = socketPath
         self.socketGroup = socketGroup
@@ -85,6 +81,5 @@ public struct AgentConfiguration: Sendable {
         self.hashingThreads = max(1, hashingThreads)
         self.maximumPending = max(1, maximumPending)
         self.idleTimeout = idleTimeout
-        self.cacheFlush = cacheFlush
     }
 }

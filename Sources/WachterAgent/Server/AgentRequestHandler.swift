@@ -5,37 +5,36 @@ internal import Synchronization
 public import WachterCore
 
 /// Answers decoded requests: checks passwords on a bounded thread pool, applies the
-/// lockout policy, records login events and flushes caches.
+/// lockout policy and records login events; a change or a lockout runs the services'
+/// follow-up (the re-export and the cache flush, ``ChangeFollowUp``).
 ///
 /// It knows nothing of sockets, so that tests can drive it directly.
 public final class AgentRequestHandler: Sendable {
-    /// The credential service.
-    public let service: CredentialService
+    /// The services.
+    public let services: WachterServices
     /// The failure counter.
     public let tracker: FailureTracker
     /// The batching recorder for events answered without a check.
     public let recorder: LoginRecorder
     private let pool: NIOThreadPool
     private let maximumPending: Int
-    private let cacheFlush: CacheFlushCommand?
     private let pending = Mutex(0)
     private let logger: Logger
 
     /// Creates a handler.
     ///
     /// - Parameters:
-    ///   - service: The credential service.
-    ///   - configuration: The agent's configuration (lockout, overload limit, cache flush).
+    ///   - services: The services, with their change follow-up.
+    ///   - configuration: The agent's configuration (lockout, overload limit).
     ///   - pool: The thread pool for hashing and store writes.
     ///   - recorder: The batching recorder.
-    public init(service: CredentialService, configuration: AgentConfiguration, pool: NIOThreadPool, recorder: LoginRecorder) {
-        self.service = service
+    public init(services: WachterServices, configuration: AgentConfiguration, pool: NIOThreadPool, recorder: LoginRecorder) {
+        self.services = services
         self.tracker = FailureTracker(settings: configuration.lockout)
         self.recorder = recorder
         self.pool = pool
         self.maximumPending = configuration.maximumPending
-        self.cacheFlush = configuration.cacheFlush
-        self.logger = service.logger
+        self.logger = services.logger
     }
 
     /// Answers one request.
@@ -75,25 +74,25 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func throttled(_ request: AgentRequest, account: String) async throws -> AgentAnswer? {
-        guard let source = request.source, tracker.isThrottled(source: source, at: service.clock.now()) else { return nil }
+        guard let source = request.source, tracker.isThrottled(source: source, at: services.clock.now()) else { return nil }
         let reason = "too many failed logins from this address"
         try await recorder.record(
             LoginEvent(
-                time: service.clock.now(), account: account, service: request.service, source: source, result: .locked,
+                time: services.clock.now(), account: account, service: request.service, source: source, result: .locked,
                 reason: reason))
         return AgentAnswer(.locked, reason + "; try again later")
     }
 
     private func authenticate(_ request: AgentRequest) async throws -> AgentAnswer {
-        let account = CredentialService.lookupName(request.user)
+        let account = Names.loginName(request.user)
         if let answer = try await throttled(request, account: account) { return answer }
-        let service = service
+        let logins = services.logins
         let tracker = tracker
         let password = request.password
         let (outcome, effects, fingerprint) = try await offload {
             let secret = password?.take() ?? Secret(bytes: [])
             let fingerprint = tracker.fingerprint(account: account, password: secret)
-            let (outcome, effects) = try service.check(
+            let (outcome, effects) = try logins.check(
                 account: request.user, password: secret, service: request.service, source: request.source)
             return (outcome, effects, fingerprint)
         }
@@ -110,7 +109,7 @@ public final class AgentRequestHandler: Sendable {
             tracker.recordSuccess(account: account)
         case .failure, .unknownUser:
             let verdict = tracker.recordFailure(
-                account: account, source: request.source, fingerprint: fingerprint, at: service.clock.now())
+                account: account, source: request.source, fingerprint: fingerprint, at: services.clock.now())
             if verdict.sourceThrottled {
                 logger.info("source throttled after failed logins", metadata: ["source": "\(request.source ?? "-")"])
             }
@@ -119,12 +118,12 @@ public final class AgentRequestHandler: Sendable {
             // count the hard cap reads is current and a lock is in place for the next
             // attempt; failures pay the commit, successes do not.
             try await recorder.flush()
-            let service = service
+            let logins = services.logins
             let settings = tracker.settings
-            let locked = try await offload {
-                try service.applyLockout(account: account, recentFailures: verdict.accountFailures, settings: settings)
+            // A lockout is a change: its follow-up re-exports and flushes the caches.
+            _ = try await offload {
+                try logins.applyLockout(account: account, recentFailures: verdict.accountFailures, settings: settings)
             }
-            if locked != nil { _ = await flushCache(account) }
         case .locked:
             break
         }
@@ -141,8 +140,8 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func status(_ request: AgentRequest) async throws -> AgentAnswer {
-        let service = service
-        let standing = try await offload { try service.standing(account: request.user) }
+        let accounts = services.accounts
+        let standing = try await offload { try accounts.standing(account: request.user) }
         switch standing {
         case .good: return AgentAnswer(.success)
         case .mustChange: return AgentAnswer(.expired, "the password must be changed")
@@ -152,24 +151,25 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func changePassword(_ request: AgentRequest) async throws -> AgentAnswer {
-        let account = CredentialService.lookupName(request.user)
+        let account = Names.loginName(request.user)
         if let answer = try await throttled(request, account: account) { return answer }
-        let service = service
+        let accounts = services.accounts
         let tracker = tracker
         let (old, new) = (request.password, request.newPassword)
         let (outcome, fingerprint) = try await offload {
             let current = old?.take() ?? Secret(bytes: [])
             let fingerprint = tracker.fingerprint(account: account, password: current)
-            let outcome = try service.changePassword(
+            let outcome = try accounts.changePassword(
                 account: request.user, old: current, new: new?.take() ?? Secret(bytes: []), service: request.service,
                 source: request.source)
             return (outcome, fingerprint)
         }
         switch outcome {
-        case .changed:
+        case .changed(let failures):
             tracker.recordSuccess(account: account)
-            if let problem = await flushCache(account) {
-                return AgentAnswer(.success, "the password was changed; \(problem)")
+            if let failure = failures.first {
+                logger.error("follow-up after a change failed", metadata: ["account": "\(account)", "error": "\(failure)"])
+                return AgentAnswer(.success, "the password was changed; \(AgentAnswer.cacheFlushFailedPrefix) \(failure)")
             }
             return AgentAnswer(.success, "the password was changed")
         case .refused(let reason):
@@ -181,25 +181,11 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func session(_ request: AgentRequest) async throws -> AgentAnswer {
-        let service = service
-        let standing = try await offload { try service.standing(account: request.user) }
+        let accounts = services.accounts
+        let standing = try await offload { try accounts.standing(account: request.user) }
         logger.info(
             request.kind == .sessionOpen ? "session opened" : "session closed",
             metadata: ["account": "\(request.user)", "service": "\(request.service)", "source": "\(request.source ?? "-")"])
         return standing == .unknown ? AgentAnswer(.unknownUser, "no such account") : AgentAnswer(.success)
-    }
-
-    /// Runs the cache flush command; a failure is logged as an error and returned, not ignored.
-    ///
-    /// - Returns: `cache flush failed: …` when it failed, else nil.
-    private func flushCache(_ account: String) async -> String? {
-        guard let cacheFlush else { return nil }
-        do {
-            try await pool.runIfActive { try cacheFlush.run(user: account) }
-            return nil
-        } catch {
-            logger.error("cache flush failed", metadata: ["account": "\(account)", "error": "\(error)"])
-            return "\(AgentAnswer.cacheFlushFailedPrefix) \(error)"
-        }
     }
 }

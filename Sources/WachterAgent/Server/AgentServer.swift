@@ -138,19 +138,19 @@ public enum Agent {
     /// Runs the agent until SIGTERM or SIGINT.
     ///
     /// - Parameters:
-    ///   - service: The credential service.
+    ///   - services: The services, with their change follow-up (re-export, cache flush).
     ///   - configuration: The configuration.
     ///   - logger: The logger.
     /// - Throws: ``WachterError`` when the socket cannot be made.
-    public static func run(service: CredentialService, configuration: AgentConfiguration, logger: Logger) async throws {
+    public static func run(services: WachterServices, configuration: AgentConfiguration, logger: Logger) async throws {
         let pool = NIOThreadPool(numberOfThreads: configuration.hashingThreads)
         pool.start()
         // The store's writes (and their fsync) get a thread of their own, so that a
         // batch being committed never holds a hashing thread.
         let writer = NIOThreadPool(numberOfThreads: 1)
         writer.start()
-        let recorder = LoginRecorder(service: service, pool: writer)
-        let handler = AgentRequestHandler(service: service, configuration: configuration, pool: pool, recorder: recorder)
+        let recorder = LoginRecorder(logins: services.logins, logger: logger, pool: writer)
+        let handler = AgentRequestHandler(services: services, configuration: configuration, pool: pool, recorder: recorder)
         let server = AgentServer(
             configuration: configuration, handler: handler, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         // The group stops services in reverse order: the server first, then the

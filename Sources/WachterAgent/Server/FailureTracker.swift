@@ -14,7 +14,7 @@ public final class FailureTracker: Sendable {
     public static let capacity = 100_000
 
     /// The settings in force.
-    public let settings: AgentLockoutSettings
+    public let settings: LockoutSettings
     private let key = SymmetricKey(size: .bits256)
     private let state = Mutex(State())
 
@@ -38,7 +38,7 @@ public final class FailureTracker: Sendable {
     /// Creates a tracker.
     ///
     /// - Parameter settings: The lockout settings.
-    public init(settings: AgentLockoutSettings) {
+    public init(settings: LockoutSettings) {
         self.settings = settings
     }
 
@@ -109,7 +109,7 @@ public final class FailureTracker: Sendable {
 
     /// Drops what fell out of the windows: the two lists this failure touches at once,
     /// everything else only when a table reaches ``capacity``, so that a call stays short.
-    private static func prune(_ state: inout State, account: String, source: String?, now: Date, settings: AgentLockoutSettings) {
+    private static func prune(_ state: inout State, account: String, source: String?, now: Date, settings: LockoutSettings) {
         let accountStart = now.addingTimeInterval(-settings.window)
         let sourceStart = now.addingTimeInterval(-settings.sourceWindow)
         state.accounts[account]?.removeAll { $0 <= accountStart }

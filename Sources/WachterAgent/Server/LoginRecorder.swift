@@ -1,4 +1,4 @@
-internal import Logging
+public import Logging
 public import NIOPosix
 public import ServiceLifecycle
 internal import Synchronization
@@ -14,7 +14,8 @@ public final class LoginRecorder: Service, Sendable {
     /// Queued events beyond which ``record(_:)`` writes the queue itself.
     public static let queueLimit = 50_000
 
-    private let service: CredentialService
+    private let logins: LoginService
+    private let logger: Logger
     private let pool: NIOThreadPool
     private let pending = Mutex<[LoginEffects]>([])
     /// Held while a batch is taken and written, so that a flush returns only after
@@ -26,10 +27,12 @@ public final class LoginRecorder: Service, Sendable {
     /// Creates a recorder.
     ///
     /// - Parameters:
-    ///   - service: The credential service whose store receives the events.
+    ///   - logins: The login service whose store receives the events.
+    ///   - logger: Where a failed write is logged.
     ///   - pool: The thread pool that runs the blocking writes.
-    public init(service: CredentialService, pool: NIOThreadPool) {
-        self.service = service
+    public init(logins: LoginService, logger: Logger, pool: NIOThreadPool) {
+        self.logins = logins
+        self.logger = logger
         self.pool = pool
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -76,7 +79,7 @@ public final class LoginRecorder: Service, Sendable {
                 }
                 guard !batch.isEmpty else { return }
                 do {
-                    try service.apply(batch)
+                    try logins.apply(batch)
                 } catch {
                     pending.withLock { queue in queue.insert(contentsOf: batch, at: 0) }
                     throw error
@@ -93,7 +96,7 @@ public final class LoginRecorder: Service, Sendable {
             do {
                 try await flush()
             } catch {
-                service.logger.error("cannot record login events", metadata: ["error": "\(error)"])
+                logger.error("cannot record login events", metadata: ["error": "\(error)"])
             }
         }
         ring.finish()

@@ -18,7 +18,10 @@ public struct ExportResult: Codable, Sendable, Equatable {
     public var reload: ReloadOutcome?
 }
 
-extension CredentialService {
+/// Writes the files that Dovecot, pure-ftpd, ProFTPD and the shadow tools read.
+public struct ExportService: ContextualService {
+    let context: ServiceContext
+
     /// Writes one export file atomically from the store, and records it in the audit trail.
     ///
     /// Every account of the target's kind (and customers) is written, a locked one
@@ -295,19 +298,20 @@ public struct ReExporter: ChangeObserver {
         self.report = report
     }
 
-    public func credentialsChanged(_ change: CredentialChange, by service: CredentialService) {
-        guard FileManager.default.fileExists(atPath: configurationPath) else { return }
+    public func credentialsChanged(_ change: CredentialChange, in context: ServiceContext) -> [WachterError] {
+        guard FileManager.default.fileExists(atPath: configurationPath) else { return [] }
         let configuration: ExportConfiguration
         do {
             configuration = try ExportConfiguration.load(path: configurationPath)
         } catch {
             report(change, [], error)
-            return
+            return [error]
         }
+        let exports = ExportService(context: context)
         var outcomes: [ReExportOutcome] = []
         for target in configuration.targets where change.kinds.contains(target.kind) {
             do {
-                let result = try service.export(
+                let result = try exports.export(
                     target, configuration: configuration, reload: true, trigger: change.action, changed: Set(change.accounts))
                 outcomes.append(ReExportOutcome(target: target, result: result))
             } catch let error as WachterError {
@@ -319,5 +323,11 @@ public struct ReExporter: ChangeObserver {
             }
         }
         report(change, outcomes, nil)
+        return outcomes.compactMap { outcome in
+            if let error = outcome.error { return error }
+            guard let reload = outcome.result?.reload, !reload.succeeded else { return nil }
+            return WachterError(
+                .exportFailure, "\(outcome.target.path) was rewritten, but its reload command failed: \(reload.summary)")
+        }
     }
 }

@@ -22,7 +22,10 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var refused: [ImportRefusal]
 }
 
-extension CredentialService {
+/// Takes over the accounts of existing server files (Dovecot, shadow, pure-ftpd, ProFTPD).
+public struct ImportService: ContextualService {
+    let context: ServiceContext
+
     /// Imports the accounts of a credential file, keeping each hash as it is.
     ///
     /// All or nothing: the file is parsed whole first (a malformed line fails

@@ -326,3 +326,16 @@ public enum Names {
         isAlnum(scalar) || scalar == "." || scalar == "_" || scalar == "-"
     }
 }
+
+extension Names {
+    /// The name under which a login is looked up: a mailbox's domain canonical (lower
+    /// case, punycode), other names as given; an invalid address is looked up as
+    /// given, and so is not found.
+    ///
+    /// - Parameter name: The name a server or customer gave.
+    /// - Returns: The name to look up.
+    public static func loginName(_ name: String) -> String {
+        guard name.contains("@") else { return name }
+        return (try? mailbox(name)) ?? name
+    }
+}

@@ -24,12 +24,14 @@ public struct CredentialChange: Sendable, Equatable {
 /// has been committed, whichever path made it (command line, hook or agent).
 ///
 /// The change is saved whatever the observer does, so it does not throw: it
-/// reports its own failures (``ReExporter`` hands them to its report closure).
+/// returns its failures, and may also hand them to a report closure of its own
+/// (``ReExporter`` does, for the command line's messages).
 public protocol ChangeObserver: Sendable {
-    /// Called after `change` was committed by `service`.
+    /// Called after `change` was committed through `context`.
     ///
     /// - Parameters:
     ///   - change: What changed.
-    ///   - service: The service that made the change, to read the store through.
-    func credentialsChanged(_ change: CredentialChange, by service: CredentialService)
+    ///   - context: The context the change was made in, to read the store through.
+    /// - Returns: What failed after the change; empty when everything worked.
+    func credentialsChanged(_ change: CredentialChange, in context: ServiceContext) -> [WachterError]
 }

@@ -83,6 +83,9 @@ duration_minutes = 15
 # within source_window_minutes, so that one attacker cannot lock every account.
 source_failures = 30
 source_window_minutes = 15
+# The agent then refuses that source for this many minutes (verify, judged from
+# the stored login events, refuses it while the failures are inside the window).
+source_duration_minutes = 15
 # After this many failures in a row without a success, the account stays locked
 # until an operator unlocks or resets it. NIST allows at most 100.
 max_consecutive_failures = 100

@@ -52,8 +52,8 @@ public struct LockoutPolicy: Sendable, Equatable {
     public init(settings: LockoutSettings) { self.settings = settings }
 
     /// How many of the given times fall within a window ending now, and the earliest.
-    private func recent(_ times: [Date], minutes: Int, now: Date) -> (count: Int, earliest: Date?) {
-        let start = now.addingTimeInterval(-TimeInterval(minutes) * 60)
+    private func recent(_ times: [Date], window: TimeInterval, now: Date) -> (count: Int, earliest: Date?) {
+        let start = now.addingTimeInterval(-window)
         let inside = times.filter { $0 > start && $0 <= now }
         return (inside.count, inside.min())
     }
@@ -65,13 +65,14 @@ public struct LockoutPolicy: Sendable, Equatable {
     ///   - now: The time of the attempt.
     /// - Returns: `.allow`, or why the attempt is refused without checking the password.
     public func beforeAttempt(_ history: LoginFailureHistory, at now: Date) -> LockoutDecision {
-        if history.consecutiveFailures >= min(settings.maxConsecutiveFailures, LockoutSettings.consecutiveFailuresCap) {
+        if history.consecutiveFailures >= min(settings.maxConsecutiveFailures, LockoutSettings.hardCap) {
             return .accountDisabled
         }
         if let until = history.lockedUntil, until > now { return .accountLocked(until: until) }
-        let source = recent(history.sourceFailures, minutes: settings.sourceWindowMinutes, now: now)
+        let source = recent(history.sourceFailures, window: settings.sourceWindow, now: now)
         if source.count >= settings.sourceFailures, let earliest = source.earliest {
-            return .sourceThrottled(until: earliest.addingTimeInterval(TimeInterval(settings.sourceWindowMinutes) * 60))
+            // Judged from stored failures: throttled until the oldest counted one leaves the window.
+            return .sourceThrottled(until: earliest.addingTimeInterval(settings.sourceWindow))
         }
         return .allow
     }
@@ -84,12 +85,12 @@ public struct LockoutPolicy: Sendable, Equatable {
     /// - Returns: `.accountDisabled` at the consecutive cap, `.accountLocked` when the
     ///   window's failures reach the limit, otherwise `.allow`.
     public func afterFailure(_ history: LoginFailureHistory, at now: Date) -> LockoutDecision {
-        if history.consecutiveFailures >= min(settings.maxConsecutiveFailures, LockoutSettings.consecutiveFailuresCap) {
+        if history.consecutiveFailures >= min(settings.maxConsecutiveFailures, LockoutSettings.hardCap) {
             return .accountDisabled
         }
-        let account = recent(history.accountFailures, minutes: settings.windowMinutes, now: now)
+        let account = recent(history.accountFailures, window: settings.window, now: now)
         if account.count >= settings.failures {
-            return .accountLocked(until: now.addingTimeInterval(TimeInterval(settings.durationMinutes) * 60))
+            return .accountLocked(until: now.addingTimeInterval(settings.duration))
         }
         return .allow
     }

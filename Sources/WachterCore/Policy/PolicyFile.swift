@@ -320,12 +320,13 @@ struct PolicyLinter {
         (
             "lockout",
             [
-                int("failures", \.lockout.failures, 1...LockoutSettings.consecutiveFailuresCap),
+                int("failures", \.lockout.failures, 1...LockoutSettings.hardCap),
                 int("window_minutes", \.lockout.windowMinutes, 1...525_600),
                 int("duration_minutes", \.lockout.durationMinutes, 1...525_600),
                 int("source_failures", \.lockout.sourceFailures, 1...1_000_000),
                 int("source_window_minutes", \.lockout.sourceWindowMinutes, 1...525_600),
-                int("max_consecutive_failures", \.lockout.maxConsecutiveFailures, 1...LockoutSettings.consecutiveFailuresCap),
+                int("source_duration_minutes", \.lockout.sourceDurationMinutes, 1...525_600),
+                int("max_consecutive_failures", \.lockout.maxConsecutiveFailures, 1...LockoutSettings.hardCap),
             ]
         ),
     ]

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Strength rules for new passwords.
 public struct StrengthSettings: Sendable, Equatable {
     /// The fewest characters, after NFKC normalisation.
@@ -59,26 +61,79 @@ public struct ReuseSettings: Sendable, Equatable {
     public init() {}
 }
 
-/// When failed logins lock an account or throttle a source.
+/// When failed logins lock an account or throttle a source: the one set of lockout
+/// numbers for every path (`verify`, the hooks, the agent's failure tracker).
+///
+/// The policy file writes the times in minutes (`window_minutes` ...); they are kept
+/// in seconds, which `wachter serve`'s options may override. Counts are clamped to
+/// 1...``hardCap`` and times to at least one second. Defaults follow NIST SP
+/// 800-63B-4 (rate limiting, at most 100 consecutive failures).
 public struct LockoutSettings: Sendable, Equatable {
-    /// Failures within ``windowMinutes`` that lock the account.
-    public var failures = 10
-    /// The window over which account failures are counted.
-    public var windowMinutes = 15
-    /// How long an account stays locked.
-    public var durationMinutes = 15
-    /// Failures from one source address, over all accounts, that throttle it.
-    public var sourceFailures = 30
-    /// The window over which a source's failures are counted.
-    public var sourceWindowMinutes = 15
+    /// NIST SP 800-63B-4 allows no more than this many consecutive failures; no count exceeds it.
+    public static let hardCap = 100
+
+    /// Failures within ``window`` that lock the account.
+    public var failures: Int { didSet { failures = Self.count(failures) } }
+    /// The window over which an account's failures are counted, in seconds.
+    public var window: TimeInterval { didSet { window = max(window, 1) } }
+    /// How long an account stays locked, in seconds.
+    public var duration: TimeInterval { didSet { duration = max(duration, 1) } }
+    /// Failures from one source address, over all accounts, within ``sourceWindow`` that throttle it.
+    public var sourceFailures: Int { didSet { sourceFailures = max(sourceFailures, 1) } }
+    /// The window over which a source's failures are counted, in seconds.
+    public var sourceWindow: TimeInterval { didSet { sourceWindow = max(sourceWindow, 1) } }
+    /// How long a source stays throttled, in seconds.
+    public var sourceDuration: TimeInterval { didSet { sourceDuration = max(sourceDuration, 1) } }
     /// Failures in a row after which only an operator can unlock the account.
-    public var maxConsecutiveFailures = 100
+    public var maxConsecutiveFailures: Int { didSet { maxConsecutiveFailures = Self.count(maxConsecutiveFailures) } }
 
-    /// The shipped values.
-    public init() {}
+    /// Creates settings; the defaults are the shipped policy's.
+    ///
+    /// - Parameters:
+    ///   - failures: Failures per account within `window` that lock it.
+    ///   - window: The account's counting window, in seconds.
+    ///   - duration: The account's lock, in seconds.
+    ///   - sourceFailures: Failures per address within `sourceWindow` that throttle it.
+    ///   - sourceWindow: The address's counting window, in seconds.
+    ///   - sourceDuration: The address's throttle, in seconds.
+    ///   - maxConsecutiveFailures: Failures in a row that lock until an operator acts.
+    public init(
+        failures: Int = 10, window: TimeInterval = 900, duration: TimeInterval = 900, sourceFailures: Int = 30,
+        sourceWindow: TimeInterval = 900, sourceDuration: TimeInterval = 900, maxConsecutiveFailures: Int = hardCap
+    ) {
+        self.failures = Self.count(failures)
+        self.window = max(window, 1)
+        self.duration = max(duration, 1)
+        self.sourceFailures = max(sourceFailures, 1)
+        self.sourceWindow = max(sourceWindow, 1)
+        self.sourceDuration = max(sourceDuration, 1)
+        self.maxConsecutiveFailures = Self.count(maxConsecutiveFailures)
+    }
 
-    /// NIST SP 800-63B-4 allows no more than this many consecutive failures.
-    public static let consecutiveFailuresCap = 100
+    private static func count(_ value: Int) -> Int { min(max(value, 1), hardCap) }
+}
+
+extension LockoutSettings {
+    /// ``window`` in whole minutes, as the policy file writes it.
+    public var windowMinutes: Int {
+        get { Int(window / 60) }
+        set { window = TimeInterval(newValue) * 60 }
+    }
+    /// ``duration`` in whole minutes, as the policy file writes it.
+    public var durationMinutes: Int {
+        get { Int(duration / 60) }
+        set { duration = TimeInterval(newValue) * 60 }
+    }
+    /// ``sourceWindow`` in whole minutes, as the policy file writes it.
+    public var sourceWindowMinutes: Int {
+        get { Int(sourceWindow / 60) }
+        set { sourceWindow = TimeInterval(newValue) * 60 }
+    }
+    /// ``sourceDuration`` in whole minutes, as the policy file writes it.
+    public var sourceDurationMinutes: Int {
+        get { Int(sourceDuration / 60) }
+        set { sourceDuration = TimeInterval(newValue) * 60 }
+    }
 }
 
 /// Everything the policy says about one kind of account.

@@ -149,8 +149,8 @@ public struct ReportBuilder: Sendable {
         let sources = try reader.failedSources(
             from: start, to: now, minimum: max(1, policy.suspiciousSourceFailures), limit: sourceLimit, accountsPerSource: 5)
 
-        let totals = try reader.unknownUserTotals(from: start, to: now)
-        let candidates = try reader.unknownUserNames(from: start, to: now, minimum: max(1, policy.unknownUserMinimumAttempts))
+        let (totals, candidates) = try reader.unknownUsers(
+            from: start, to: now, minimum: max(1, policy.unknownUserMinimumAttempts))
         let shown = candidates.filter { Self.looksLikeAccountName($0.name) }
         let shownAttempts = shown.reduce(0) { $0 + $1.attempts }
 

@@ -19,7 +19,10 @@ public struct PruneResult: Codable, Sendable, Equatable {
     public var auditSkipped: String?
 }
 
-extension CredentialService {
+/// Applies retention: login records, site checks, earlier hashes and the audit trail's head.
+public struct RetentionService: ContextualService {
+    let context: ServiceContext
+
     /// Applies the retention periods: removes login events, stored site checks and
     /// earlier password hashes older than their periods, and replaces the audit
     /// trail's entries older than its period by a checkpoint.

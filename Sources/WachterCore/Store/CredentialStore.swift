@@ -69,10 +69,9 @@ public protocol StoreReading {
         -> (total: Int, sources: [SourceFinding])
     /// Failed logins against each of `accounts` in `[from, to)`.
     func failures(of accounts: [String], from: Date, to: Date, sourcesPerAccount: Int) throws -> [String: AccountFailures]
-    /// Unknown user names tried at least `minimum` times in `[from, to)`, most tried first.
-    func unknownUserNames(from: Date, to: Date, minimum: Int) throws -> [UnknownUser]
-    /// All unknown-user attempts and names in `[from, to)`.
-    func unknownUserTotals(from: Date, to: Date) throws -> UnknownUserTotals
+    /// All unknown-user attempts and names in `[from, to)`, and the names tried at least
+    /// `minimum` times, most tried first.
+    func unknownUsers(from: Date, to: Date, minimum: Int) throws -> (totals: UnknownUserTotals, names: [UnknownUser])
     /// Audit entries from `from` on, oldest first, at most `limit`, and how many there are.
     func auditEntries(from: Date, limit: Int) throws -> (total: Int, entries: [AuditEntry], counts: [String: Int])
     /// The audit trail's checkpoint, once `prune` removed its head.
@@ -93,10 +92,8 @@ public protocol StoreWriting: StoreReading {
     func update(_ account: Account) throws
     /// Removes an account and its password history.
     func deleteAccount(named name: String) throws
-    /// Records an earlier hash of an account.
-    func appendHistory(account: String, hash: String, setAt: Date) throws
-    /// Keeps only the newest `keep` history entries of an account.
-    func trimHistory(account: String, keep: Int) throws
+    /// Records an earlier hash of an account, keeping only its newest `keep` earlier hashes.
+    func appendHistory(account: String, hash: String, setAt: Date, keep: Int) throws
     /// Adds a site; throws ``WachterError/Code/alreadyExists`` for a taken domain.
     func insert(_ site: Site) throws
     /// Removes a site; its stored checks stay until retention removes them.

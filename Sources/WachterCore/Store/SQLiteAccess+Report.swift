@@ -95,8 +95,8 @@ extension SQLiteAccess {
         return result
     }
 
-    func unknownUserNames(from: Date, to: Date, minimum: Int) throws -> [UnknownUser] {
-        try Row.fetchAll(
+    func unknownUsers(from: Date, to: Date, minimum: Int) throws -> (totals: UnknownUserTotals, names: [UnknownUser]) {
+        let names = try Row.fetchAll(
             db,
             sql: """
                 SELECT account, COUNT(*) AS attempts, COUNT(DISTINCT source) AS sources, MAX(time) AS last
@@ -109,9 +109,6 @@ extension SQLiteAccess {
                 name: $0["account"], attempts: $0["attempts"], sources: $0["sources"],
                 lastSeen: Date(timeIntervalSince1970: $0["last"]))
         }
-    }
-
-    func unknownUserTotals(from: Date, to: Date) throws -> UnknownUserTotals {
         let row = try Row.fetchOne(
             db,
             sql: """
@@ -119,7 +116,7 @@ extension SQLiteAccess {
                 WHERE time >= ? AND time < ? AND result = 'unknown-user'
                 """,
             arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970])
-        return UnknownUserTotals(attempts: row?["attempts"] ?? 0, names: row?["names"] ?? 0)
+        return (UnknownUserTotals(attempts: row?["attempts"] ?? 0, names: row?["names"] ?? 0), names)
     }
 
     func auditEntries(from: Date, limit: Int) throws -> (total: Int, entries: [AuditEntry], counts: [String: Int]) {

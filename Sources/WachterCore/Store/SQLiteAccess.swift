@@ -122,13 +122,10 @@ struct SQLiteAccess: StoreWriting {
         try db.execute(sql: "DELETE FROM account WHERE name = ?", arguments: [name])
     }
 
-    func appendHistory(account: String, hash: String, setAt: Date) throws {
+    func appendHistory(account: String, hash: String, setAt: Date, keep: Int) throws {
         try db.execute(
             sql: "INSERT INTO password_history (account, hash, set_at) VALUES (?, ?, ?)",
             arguments: [account, hash, setAt.timeIntervalSince1970])
-    }
-
-    func trimHistory(account: String, keep: Int) throws {
         try db.execute(
             sql: """
                 DELETE FROM password_history WHERE account = ? AND id NOT IN

@@ -1,20 +1,13 @@
 import Foundation
 import WachterCore
-
-/// A private 0700 directory for one test, removed by the caller.
-func makeTemporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "wachter-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(
-        atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    return path
-}
+import WachterTestSupport
 
 /// A store with one customer, in a fresh temporary directory.
-func makeService(directory: String) throws -> CredentialService {
+func makeService(directory: String) throws -> WachterServices {
     let store = try SQLiteStore(path: directory + "/store/w.sqlite", create: true)
-    let hasher = try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1))
-    let service = CredentialService(store: store, hasher: hasher, actor: "test")
-    try service.addCustomer(id: "acme", name: "Acme")
+    let hasher = try cheapHasher()
+    let service = WachterServices(context: ServiceContext(store: store, hasher: hasher, actor: "test"))
+    try service.customers.add(id: "acme", name: "Acme")
     return service
 }
 

@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
 import Testing
-import WachterCore
+import WachterTestSupport
+
+@testable import WachterCore
 
 /// A store whose reads see account names edited behind Wachter's back.
 private struct TamperedStore: CredentialStore {
@@ -54,10 +56,9 @@ private struct TamperedReader: StoreReading {
     func failures(of accounts: [String], from: Date, to: Date, sourcesPerAccount: Int) throws -> [String: AccountFailures] {
         try inner.failures(of: accounts, from: from, to: to, sourcesPerAccount: sourcesPerAccount)
     }
-    func unknownUserNames(from: Date, to: Date, minimum: Int) throws -> [UnknownUser] {
-        try inner.unknownUserNames(from: from, to: to, minimum: minimum)
+    func unknownUsers(from: Date, to: Date, minimum: Int) throws -> (totals: UnknownUserTotals, names: [UnknownUser]) {
+        try inner.unknownUsers(from: from, to: to, minimum: minimum)
     }
-    func unknownUserTotals(from: Date, to: Date) throws -> UnknownUserTotals { try inner.unknownUserTotals(from: from, to: to) }
     func auditEntries(from: Date, limit: Int) throws -> (total: Int, entries: [AuditEntry], counts: [String: Int]) {
         try inner.auditEntries(from: from, limit: limit)
     }
@@ -78,12 +79,12 @@ struct ExporterTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
-        _ = try service.addAccount(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
-        _ = try service.addAccount(name: "bob@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
-        _ = try service.addAccount(name: "ftpuser", kind: .ftp, customerID: "acme", password: .given(Self.password))
-        try service.lock(account: "bob@acme.nl")
+        _ = try service.accounts.add(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(name: "bob@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(name: "ftpuser", kind: .ftp, customerID: "acme", password: .given(Self.password))
+        try service.accounts.lock(account: "bob@acme.nl")
         let path = directory + "/users"
-        let result = try service.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        let result = try service.exports.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         #expect(result.accounts == 2)
         #expect(result.locked == 1)
         let lines = String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).split(
@@ -92,9 +93,9 @@ struct ExporterTests {
         #expect(lines[0].hasPrefix("bob@acme.nl:{CRYPT}!$y$"))
         #expect(lines[1].hasPrefix("info@acme.nl:{CRYPT}$y$"))
         #expect(lines[1].hasSuffix(":5000:5000::/var/vmail/acme.nl/info::"))
-        #expect(try service.auditTrail().last?.action == "export")
-        try service.removeAccount(named: "bob@acme.nl")
-        _ = try service.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        #expect(try service.audit.trail().last?.action == "export")
+        try service.accounts.remove(named: "bob@acme.nl")
+        _ = try service.exports.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         #expect(
             String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).contains("bob") == false)
     }
@@ -104,15 +105,17 @@ struct ExporterTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let honest = try makeService(directory: directory)
-        _ = try honest.addAccount(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try honest.accounts.add(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
         let path = directory + "/users"
-        _ = try honest.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        _ = try honest.exports.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         let before = FileManager.default.contents(atPath: path)
-        let tampered = CredentialService(
-            store: TamperedStore(inner: honest.store, rename: { _ in hostile }), hasher: honest.rules(for: .mailbox).hasher,
-            actor: "test")
+        let tampered = WachterServices(
+            context: ServiceContext(
+                store: TamperedStore(inner: honest.context.store, rename: { _ in hostile }),
+                hasher: honest.context.rules(for: .mailbox).hasher,
+                actor: "test"))
         let error = #expect(throws: WachterError.self) {
-            try tampered.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+            try tampered.exports.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         }
         #expect(error?.description.contains("\n") == false)
         #expect(FileManager.default.contents(atPath: path) == before)
@@ -136,16 +139,17 @@ struct ExporterTests {
         """.write(toFile: directory + "/exports.toml", atomically: true, encoding: .utf8)
         let seen = Mutex<[(String, Bool)]>([])
         var service = try makeService(directory: directory)
-        service.changeObserver = ReExporter(configurationPath: directory + "/exports.toml") { _, outcomes, error in
-            #expect(error == nil)
-            seen.withLock { $0 += outcomes.map { ($0.target.path, $0.succeeded) } }
-        }
-        _ = try service.addAccount(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        service.observeChanges(
+            ReExporter(configurationPath: directory + "/exports.toml") { _, outcomes, error in
+                #expect(error == nil)
+                seen.withLock { $0 += outcomes.map { ($0.target.path, $0.succeeded) } }
+            })
+        _ = try service.accounts.add(name: "info@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
         let outcomes = seen.withLock { $0 }
         #expect(outcomes.map(\.0) == [directory + "/users"])
         #expect(outcomes.map(\.1) == [false])
         #expect(FileManager.default.fileExists(atPath: directory + "/shadow") == false)
-        #expect(try service.auditTrail().map(\.action).suffix(3) == ["account.add", "export", "export.reload-failed"])
+        #expect(try service.audit.trail().map(\.action).suffix(3) == ["account.add", "export", "export.reload-failed"])
     }
 
     @Test func aReExportPatchesOnlyTheChangedLinesAndMatchesAFullExport() throws {
@@ -153,29 +157,29 @@ struct ExporterTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
         for name in ["a@acme.nl", "c@acme.nl", "e@acme.nl"] {
-            _ = try service.addAccount(name: name, kind: .mailbox, customerID: "acme", password: .given(Self.password))
+            _ = try service.accounts.add(name: name, kind: .mailbox, customerID: "acme", password: .given(Self.password))
         }
         let patched = ExportConfiguration.Target(format: .dovecot, path: directory + "/patched")
         let full = ExportConfiguration.Target(format: .dovecot, path: directory + "/full")
-        _ = try service.export(patched, configuration: Self.configuration)
+        _ = try service.exports.export(patched, configuration: Self.configuration)
         func contents(_ path: String) -> String? {
             FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
         }
         func change(_ changed: Set<String>) throws {
-            let result = try service.export(patched, configuration: Self.configuration, changed: changed)
-            _ = try service.export(full, configuration: Self.configuration)
+            let result = try service.exports.export(patched, configuration: Self.configuration, changed: changed)
+            _ = try service.exports.export(full, configuration: Self.configuration)
             #expect(contents(patched.path) == contents(full.path))
             #expect(result.accounts == contents(full.path)?.split(separator: "\n").count)
-            #expect(try service.auditTrail().suffix(2).first?.detail.hasSuffix(" patched") == true)
+            #expect(try service.audit.trail().suffix(2).first?.detail.hasSuffix(" patched") == true)
         }
-        try service.lock(account: "c@acme.nl")
+        try service.accounts.lock(account: "c@acme.nl")
         try change(["c@acme.nl"])
-        _ = try service.addAccount(name: "b@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
-        _ = try service.addAccount(name: "z@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(name: "b@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(name: "z@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
         try change(["b@acme.nl", "z@acme.nl"])
-        try service.removeAccount(named: "a@acme.nl")
+        try service.accounts.remove(named: "a@acme.nl")
         try change(["a@acme.nl"])
-        _ = try service.addAccount(name: "sshuser", kind: .ssh, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(name: "sshuser", kind: .ssh, customerID: "acme", password: .given(Self.password))
         try change(["sshuser"])
         #expect(contents(patched.path)?.contains("c@acme.nl:{CRYPT}!") == true)
     }
@@ -184,29 +188,29 @@ struct ExporterTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
-        _ = try service.addAccount(name: "a@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(name: "a@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
         let target = ExportConfiguration.Target(format: .dovecot, path: directory + "/users")
-        _ = try service.export(target, configuration: Self.configuration)
+        _ = try service.exports.export(target, configuration: Self.configuration)
         let handle = try #require(FileHandle(forWritingAtPath: target.path))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("intruder@acme.nl:{PLAIN}x::::::\n".utf8))
         try handle.close()
-        try service.lock(account: "a@acme.nl")
-        _ = try service.export(target, configuration: Self.configuration, changed: ["a@acme.nl"])
+        try service.accounts.lock(account: "a@acme.nl")
+        _ = try service.exports.export(target, configuration: Self.configuration, changed: ["a@acme.nl"])
         let text = String(decoding: try #require(FileManager.default.contents(atPath: target.path)), as: UTF8.self)
         #expect(!text.contains("intruder"))
-        #expect(try service.auditTrail().last?.detail.hasSuffix(" patched") == false)
+        #expect(try service.audit.trail().last?.detail.hasSuffix(" patched") == false)
     }
 
     @Test func otherSettingsMeanAWholeFile() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
-        _ = try service.addAccount(name: "a@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(name: "a@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
         let target = ExportConfiguration.Target(format: .dovecot, path: directory + "/users")
-        _ = try service.export(target, configuration: Self.configuration)
+        _ = try service.exports.export(target, configuration: Self.configuration)
         let moved = ExportConfiguration(defaults: .init(uid: 6000, gid: 6000, home: "/srv/%d/%n"))
-        _ = try service.export(target, configuration: moved, changed: [])
+        _ = try service.exports.export(target, configuration: moved, changed: [])
         let text = String(decoding: try #require(FileManager.default.contents(atPath: target.path)), as: UTF8.self)
         #expect(text.contains(":6000:6000::/srv/acme.nl/a::"))
     }
@@ -217,11 +221,12 @@ struct ExporterTests {
         try "[[targets]\n".write(toFile: directory + "/exports.toml", atomically: true, encoding: .utf8)
         let reported = Mutex(false)
         var service = try makeService(directory: directory)
-        service.changeObserver = ReExporter(configurationPath: directory + "/exports.toml") { _, _, error in
-            reported.withLock { $0 = error != nil }
-        }
-        _ = try service.addAccount(name: "ssh1", kind: .ssh, customerID: "acme", password: .given(Self.password))
+        service.observeChanges(
+            ReExporter(configurationPath: directory + "/exports.toml") { _, _, error in
+                reported.withLock { $0 = error != nil }
+            })
+        _ = try service.accounts.add(name: "ssh1", kind: .ssh, customerID: "acme", password: .given(Self.password))
         #expect(reported.withLock { $0 })
-        #expect(try service.account(named: "ssh1").kind == .ssh)
+        #expect(try service.accounts.account(named: "ssh1").kind == .ssh)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WachterCore
+import WachterTestSupport
 
 struct ImporterTests {
     static let file = Array(
@@ -16,45 +17,46 @@ struct ImporterTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
-        let summary = try service.importAccounts(Self.file, format: .dovecot, customerID: "acme", source: "users")
+        let summary = try service.imports.importAccounts(Self.file, format: .dovecot, customerID: "acme", source: "users")
         #expect(summary.imported == ["info@acme.nl", "old@acme.nl", "locked@acme.nl"])
         #expect(summary.belowPolicy == 2)
         #expect(summary.locked == 1)
         #expect(summary.refused.map(\.name) == ["plain@acme.nl"])
-        let accounts = try service.accounts()
+        let accounts = try service.accounts.list()
         #expect(accounts.count == 3)
-        let statuses = service.statuses(accounts)
+        let statuses = service.accounts.statuses(accounts)
         #expect(statuses.filter { $0.hash.belowPolicy != nil }.map(\.account.name).sorted() == ["info@acme.nl", "old@acme.nl"])
-        #expect(try service.account(named: "locked@acme.nl").locked)
-        #expect(try service.account(named: "old@acme.nl").hash == SampleHashes.md5)
+        #expect(try service.accounts.account(named: "locked@acme.nl").locked)
+        #expect(try service.accounts.account(named: "old@acme.nl").hash == SampleHashes.md5)
         #expect(
-            try service.auditTrail().map(\.action).suffix(4) == ["account.import", "account.import", "account.import", "import"])
+            try service.audit.trail().map(\.action).suffix(4) == ["account.import", "account.import", "account.import", "import"])
     }
 
     @Test func isAllOrNothingWhenANameIsTaken() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
-        _ = try service.addAccount(
+        _ = try service.accounts.add(
             name: "old@acme.nl", kind: .mailbox, customerID: "acme",
             password: .given(Secret(bytes: Array("a long enough password".utf8))))
         let error = #expect(throws: WachterError.self) {
-            try service.importAccounts(Self.file, format: .dovecot, customerID: "acme", source: "users")
+            try service.imports.importAccounts(Self.file, format: .dovecot, customerID: "acme", source: "users")
         }
         #expect(error?.message.hasPrefix("line 2:") == true)
-        #expect(try service.accounts().map(\.name) == ["old@acme.nl"])
+        #expect(try service.accounts.list().map(\.name) == ["old@acme.nl"])
     }
 
     @Test func aDryRunChangesNothing() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
-        let before = try service.auditTrail().count
-        let summary = try service.importAccounts(Self.file, format: .dovecot, customerID: "acme", source: "users", dryRun: true)
+        let before = try service.audit.trail().count
+        let summary = try service.imports.importAccounts(
+            Self.file, format: .dovecot, customerID: "acme", source: "users", dryRun: true)
         #expect(summary.dryRun)
         #expect(summary.imported.count == 3)
-        #expect(try service.accounts().isEmpty)
-        #expect(try service.auditTrail().count == before)
+        #expect(try service.accounts.list().isEmpty)
+        #expect(try service.audit.trail().count == before)
     }
 
     @Test func refusesAnUnknownCustomer() throws {
@@ -62,7 +64,7 @@ struct ImporterTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let service = try makeService(directory: directory)
         #expect(throws: WachterError.self) {
-            try service.importAccounts(Self.file, format: .dovecot, customerID: "nobody", source: "users")
+            try service.imports.importAccounts(Self.file, format: .dovecot, customerID: "nobody", source: "users")
         }
     }
 }

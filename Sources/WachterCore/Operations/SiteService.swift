@@ -1,6 +1,9 @@
 internal import Foundation
 
-extension CredentialService {
+/// Hosted sites registered for certificate checks, and their stored checks.
+public struct SiteService: ContextualService {
+    let context: ServiceContext
+
     /// Registers a hosted site for certificate checks.
     ///
     /// - Parameters:
@@ -12,7 +15,7 @@ extension CredentialService {
     /// - Returns: The stored site.
     /// - Throws: ``WachterError`` for a bad domain or endpoint, an unknown customer or a taken domain.
     @discardableResult
-    public func addSite(
+    public func add(
         domain: String, customerID: String, connect: String? = nil, certFile: String? = nil, keyFile: String? = nil
     ) throws -> Site {
         let canonical = try Names.domain(domain)
@@ -45,7 +48,7 @@ extension CredentialService {
     /// - Parameter customerID: Only this customer's sites.
     /// - Returns: Each site with its latest stored check, if any.
     /// - Throws: ``WachterError`` when the store fails.
-    public func sites(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckSummary?)] {
+    public func list(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckSummary?)] {
         try store.read { reader in
             let latest = Dictionary((try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) }) { first, _ in first }
             return try reader.sites(customerID: customerID).map {
@@ -67,7 +70,7 @@ extension CredentialService {
     ///
     /// - Parameter domain: The domain.
     /// - Throws: ``WachterError/Code/notFound``.
-    public func removeSite(domain: String) throws {
+    public func remove(domain: String) throws {
         let canonical = try Names.domain(domain)
         try store.write { writer in
             guard try writer.site(domain: canonical) != nil else {
@@ -82,7 +85,7 @@ extension CredentialService {
     ///
     /// - Parameter checks: The results.
     /// - Throws: ``WachterError`` when the store fails.
-    public func recordSiteChecks(_ checks: [SiteCheckRecord]) throws {
+    public func record(_ checks: [SiteCheckRecord]) throws {
         guard !checks.isEmpty else { return }
         try store.write { writer in
             for check in checks { try writer.insert(check) }

@@ -1,0 +1,398 @@
+import Foundation
+import Synchronization
+import Testing
+import WachterCore
+import WachterTestSupport
+
+/// What any ``CredentialStore`` must do, run unchanged against every backend in
+/// ``StoreBackend/available``: transactions that fail change nothing, concurrent writers
+/// are serialised, migrations are idempotent, and every query the services use
+/// returns what was written.
+struct StoreContractTests {
+    static let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+
+    /// A fresh store of one backend in a private directory.
+    struct Subject {
+        let directory: String
+        let store: any CredentialStore
+
+        init(_ backend: StoreBackend) throws {
+            directory = try makeTemporaryDirectory()
+            store = try backend.makeStore(in: directory)
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: directory) }
+
+        func seed() throws {
+            try store.write { writer in
+                try writer.insert(Customer(id: "acme", name: "Acme", company: "Acme BV", email: "x@acme.nl", createdAt: t0))
+                try writer.insert(Customer(id: "bakker", name: "Bakker", createdAt: t0))
+                try writer.insert(account("info@acme.nl", .mailbox, "acme"))
+                try writer.insert(account("jan", .ftp, "acme"))
+                try writer.insert(account("piet", .ssh, "bakker"))
+            }
+        }
+    }
+
+    static func account(_ name: String, _ kind: AccountKind, _ customer: String, at time: Date = t0) -> Account {
+        Account(
+            name: name, kind: kind, customerID: customer, hash: "$y$j9T$salt$\(name)", passwordSetAt: time, createdAt: time)
+    }
+
+    static func event(_ account: String, _ result: LoginResult, at offset: TimeInterval, from source: String? = "192.0.2.1")
+        -> LoginEvent
+    {
+        LoginEvent(
+            time: t0.addingTimeInterval(offset), account: account, service: "imap", source: source, result: result,
+            reason: result == .success ? nil : "wrong password")
+    }
+
+    struct Boom: Error {}
+
+    // MARK: Transactions
+
+    @Test(arguments: StoreBackend.available)
+    func aWriteThatThrowsChangesNothing(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        #expect(throws: Boom.self) {
+            try subject.store.write { writer in
+                try writer.insert(Customer(id: "ghost", name: "Ghost", createdAt: Self.t0))
+                try writer.insert(Self.account("ghost@acme.nl", .mailbox, "ghost"))
+                try writer.deleteAccount(named: "jan")
+                _ = try AuditChain.append(to: writer, time: Self.t0, actor: "t", action: "x", target: "y")
+                throw Boom()
+            }
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.customer(id: "ghost") == nil)
+            #expect(try reader.account(named: "ghost@acme.nl") == nil)
+            #expect(try reader.account(named: "jan") != nil)
+            #expect(try reader.auditEntries().isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func aTakenKeyFailsTheWholeTransaction(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        #expect(throws: (any Error).self) {
+            try subject.store.write { writer in
+                try writer.insert(Self.account("new@acme.nl", .mailbox, "acme"))
+                try writer.insert(Self.account("jan", .ftp, "acme"))
+            }
+        }
+        #expect(try subject.store.read { try $0.account(named: "new@acme.nl") } == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func concurrentWritersAreSerialisedAndTheAuditChainStaysWhole(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        let errors = Mutex<[String]>([])
+        let store = subject.store
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for index in 0..<15 {
+                do {
+                    try store.write { writer in
+                        let name = "w\(worker)-\(index)"
+                        try writer.insert(Self.account(name, .ftp, "acme"))
+                        // Read-modify-write inside the transaction: no update may be lost.
+                        guard var jan = try writer.account(named: "jan") else { throw Boom() }
+                        jan.failures += 1
+                        try writer.update(jan)
+                        _ = try AuditChain.append(to: writer, time: Self.t0, actor: "t", action: "account.add", target: name)
+                    }
+                } catch {
+                    errors.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(errors.withLock { $0 }.isEmpty)
+        try store.read { (reader: any StoreReading) throws in
+            #expect(try reader.accounts(kind: .ftp, customerID: nil).count == 1 + 8 * 15)
+            #expect(try reader.account(named: "jan")?.failures == 8 * 15)
+            let entries = try reader.auditEntries()
+            #expect(entries.count == 8 * 15)
+            #expect(AuditChain.verify(entries, checkpoint: try reader.auditCheckpoint()) == .intact(count: 8 * 15))
+        }
+    }
+
+    // MARK: Migrations
+
+    @Test(arguments: StoreBackend.available)
+    func migrationsAreAppliedOnceAndReopeningChangesNothing(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        let first = try WachterServices.initialize(.init(path: subject.directory + "/store/wachter.sqlite"))
+        let second = try WachterServices.initialize(.init(path: subject.directory + "/store/wachter.sqlite"))
+        #expect(first == SQLiteStore.migrationNames)
+        #expect(second == first)
+        #expect(try subject.store.read { try $0.customers().map(\.id) } == ["acme", "bakker"])
+    }
+
+    // MARK: Customers and accounts
+
+    @Test(arguments: StoreBackend.available)
+    func customersAndAccountsReadBackAsWritten(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            var jan = try #require(try writer.account(named: "jan"))
+            jan.hash = "$y$j9T$salt$new"
+            jan.mustChange = true
+            jan.locked = true
+            jan.lockedUntil = Self.t0.addingTimeInterval(900)
+            jan.failures = 3
+            jan.lastLogin = Self.t0.addingTimeInterval(60)
+            try writer.update(jan)
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.customer(id: "acme")?.company == "Acme BV")
+            #expect(try reader.customers().map(\.id) == ["acme", "bakker"])
+            #expect(try reader.accounts(kind: nil, customerID: nil).map(\.name) == ["info@acme.nl", "jan", "piet"])
+            #expect(try reader.accounts(kind: .ftp, customerID: nil).map(\.name) == ["jan"])
+            #expect(try reader.accounts(kind: nil, customerID: "bakker").map(\.name) == ["piet"])
+            let jan = try #require(try reader.account(named: "jan"))
+            #expect(jan.hash == "$y$j9T$salt$new")
+            #expect(jan.mustChange && jan.locked && jan.failures == 3)
+            #expect(jan.lockedUntil == Self.t0.addingTimeInterval(900))
+            #expect(jan.lastLogin == Self.t0.addingTimeInterval(60))
+            #expect(try reader.account(named: "nobody") == nil)
+        }
+        try subject.store.write { try $0.deleteAccount(named: "jan") }
+        #expect(try subject.store.read { try $0.account(named: "jan") } == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func historyKeepsTheNewestHashesNewestFirst(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            for index in 1...6 {
+                try writer.appendHistory(
+                    account: "jan", hash: "h\(index)", setAt: Self.t0.addingTimeInterval(Double(index)), keep: 3)
+            }
+            try writer.appendHistory(account: "piet", hash: "p1", setAt: Self.t0, keep: 3)
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.passwordHistory(account: "jan", limit: 10) == ["h6", "h5", "h4"])
+            #expect(try reader.passwordHistory(account: "jan", limit: 2) == ["h6", "h5"])
+            #expect(try reader.passwordHistory(account: "piet", limit: 10) == ["p1"])
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func exportRecordsAndStampsReadBack(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            var jan = try #require(try writer.account(named: "jan"))
+            jan.locked = true
+            try writer.update(jan)
+            try writer.setExportStamp(ExportStamp(path: "/etc/x", identity: "i1", settings: "s1"))
+            try writer.setExportStamp(ExportStamp(path: "/etc/x", identity: "i2", settings: "s2"))
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            var records: [ExportRecord] = []
+            try reader.forEachExportRecord(kind: .ftp) { records.append($0) }
+            #expect(records.map(\.name) == ["jan"])
+            #expect(records.first?.locked == true)
+            #expect(records.first?.customerID == "acme")
+            #expect(try reader.exportStamp(path: "/etc/x") == ExportStamp(path: "/etc/x", identity: "i2", settings: "s2"))
+            #expect(try reader.exportStamp(path: "/etc/y") == nil)
+        }
+    }
+
+    // MARK: Logins
+
+    @Test(arguments: StoreBackend.available)
+    func loginEventsAndFailureTimesFilterAsAsked(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            try writer.insert(Self.event("jan", .success, at: 0))
+            try writer.insert(Self.event("jan", .failure, at: 10))
+            try writer.insert(Self.event("jan", .failure, at: 20, from: "198.51.100.7"))
+            try writer.insert(Self.event("piet", .locked, at: 30, from: "198.51.100.7"))
+            try writer.insert(Self.event("ghost", .unknownUser, at: 40, from: nil))
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.loginEvents(account: nil, since: nil, failedOnly: false, limit: nil).count == 5)
+            let newest = try reader.loginEvents(account: nil, since: nil, failedOnly: false, limit: 2)
+            #expect(newest.map(\.account) == ["ghost", "piet"])
+            #expect(newest.last?.source == "198.51.100.7")
+            #expect(newest.first?.source == nil)
+            #expect(try reader.loginEvents(account: "jan", since: nil, failedOnly: true, limit: nil).count == 2)
+            #expect(
+                try reader.loginEvents(account: nil, since: Self.t0.addingTimeInterval(25), failedOnly: false, limit: nil)
+                    .count == 2)
+            #expect(
+                try reader.failureTimes(account: "jan", source: nil, since: Self.t0)
+                    == [Self.t0.addingTimeInterval(20), Self.t0.addingTimeInterval(10)])
+            #expect(try reader.failureTimes(account: nil, source: "198.51.100.7", since: Self.t0).count == 2)
+            #expect(
+                try reader.failureTimes(account: nil, source: "198.51.100.7", since: Self.t0.addingTimeInterval(25)).count == 1)
+        }
+    }
+
+    // MARK: Audit
+
+    @Test(arguments: StoreBackend.available)
+    func theAuditTrailReadsBackInOrderAndPrunesToACheckpoint(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.store.write { writer in
+            for index in 0..<5 {
+                _ = try AuditChain.append(
+                    to: writer, time: Self.t0.addingTimeInterval(Double(index) * 86_400), actor: "t",
+                    action: index == 4 ? "lock" : "passwd", target: "a\(index)")
+            }
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            let entries = try reader.auditEntries()
+            #expect(entries.map(\.sequence) == [1, 2, 3, 4, 5])
+            #expect(try reader.lastAuditEntry()?.sequence == 5)
+            let recent = try reader.auditEntries(from: Self.t0.addingTimeInterval(2 * 86_400), limit: 2)
+            #expect(recent.total == 3)
+            #expect(recent.entries.map(\.sequence) == [3, 4])
+            #expect(recent.counts == ["passwd": 2, "lock": 1])
+            #expect(try reader.auditCheckpoint() == nil)
+        }
+        let head = try subject.store.read { try $0.auditEntries() }[1]
+        let checkpoint = AuditCheckpoint(sequence: head.sequence, hash: head.hash, time: head.time, createdAt: Self.t0)
+        let removed = try subject.store.write { try $0.pruneAudit(through: checkpoint) }
+        #expect(removed == 2)
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.auditCheckpoint() == checkpoint)
+            #expect(try reader.auditEntries().map(\.sequence) == [3, 4, 5])
+            #expect(try reader.auditEntries().first?.previousHash == checkpoint.hash)
+        }
+    }
+
+    // MARK: Sites
+
+    @Test(arguments: StoreBackend.available)
+    func sitesAndTheirLatestChecksReadBack(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            try writer.insert(Site(domain: "acme.nl", customerID: "acme", connect: "192.0.2.10:443", createdAt: Self.t0))
+            try writer.insert(Site(domain: "bakker.nl", customerID: "bakker", createdAt: Self.t0))
+            try writer.insert(
+                SiteCheckRecord(domain: "acme.nl", checkedAt: Self.t0, verdict: "critical", problems: ["expired"], notAfter: nil))
+            try writer.insert(
+                SiteCheckRecord(
+                    domain: "acme.nl", checkedAt: Self.t0.addingTimeInterval(60), verdict: "ok", problems: [],
+                    notAfter: Self.t0.addingTimeInterval(86_400 * 90)))
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.site(domain: "acme.nl")?.connect == "192.0.2.10:443")
+            #expect(try reader.sites(customerID: nil).map(\.domain) == ["acme.nl", "bakker.nl"])
+            #expect(try reader.sites(customerID: "bakker").map(\.domain) == ["bakker.nl"])
+            let latest = Dictionary(uniqueKeysWithValues: (try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) })
+            #expect(latest["acme.nl"]?.verdict == "ok")
+            #expect(latest["acme.nl"]?.notAfter == Self.t0.addingTimeInterval(86_400 * 90))
+            #expect(latest["bakker.nl"]?.verdict == nil)
+        }
+        try subject.store.write { try $0.deleteSite(domain: "bakker.nl") }
+        #expect(try subject.store.read { try $0.site(domain: "bakker.nl") } == nil)
+    }
+
+    // MARK: Report aggregates
+
+    @Test(arguments: StoreBackend.available)
+    func reportQueriesAggregateInTheStore(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            var jan = try #require(try writer.account(named: "jan"))
+            jan.mustChange = true
+            try writer.update(jan)
+            var piet = try #require(try writer.account(named: "piet"))
+            piet.locked = true
+            try writer.update(piet)
+            try writer.insert(Self.event("info@acme.nl", .success, at: 0))
+            for offset in stride(from: 10.0, through: 50, by: 10) {
+                try writer.insert(Self.event("info@acme.nl", .failure, at: offset, from: "198.51.100.7"))
+            }
+            try writer.insert(Self.event("admin", .unknownUser, at: 86_400, from: "198.51.100.7"))
+            try writer.insert(Self.event("admin", .unknownUser, at: 86_401, from: "203.0.113.9"))
+            try writer.insert(Self.event("root", .unknownUser, at: 86_402, from: "203.0.113.9"))
+        }
+        let end = Self.t0.addingTimeInterval(2 * 86_400)
+        try subject.store.read { (reader: any StoreReading) throws in
+            let days = try reader.loginsPerDay(from: Self.t0, to: end)
+            #expect(days.map(\.logins).reduce(0, +) == 1)
+            #expect(days.map(\.failed).reduce(0, +) == 8)
+            let sources = try reader.failedSources(from: Self.t0, to: end, minimum: 2, limit: 10, accountsPerSource: 1)
+            #expect(sources.total == 2)
+            #expect(sources.sources.first?.source == "198.51.100.7")
+            #expect(sources.sources.first?.attempts == 6)
+            #expect(sources.sources.first?.accounts.count == 1)
+            let failures = try reader.failures(of: ["info@acme.nl", "jan"], from: Self.t0, to: end, sourcesPerAccount: 3)
+            #expect(failures["info@acme.nl"]?.attempts == 5)
+            #expect(failures["jan"] == nil || failures["jan"]?.attempts == 0)
+            let unknown = try reader.unknownUsers(from: Self.t0, to: end, minimum: 2)
+            #expect(unknown.totals.attempts == 3)
+            #expect(unknown.totals.names == 2)
+            #expect(unknown.names.map(\.name) == ["admin"])
+            #expect(unknown.names.first?.sources == 2)
+            #expect(try reader.accounts(matching: .mustChange, limit: 10).rows.map(\.account.name) == ["jan"])
+            let locked = try reader.accounts(matching: .locked(at: Self.t0), limit: 10)
+            #expect(locked.total == 1)
+            #expect(locked.rows.first?.customerName == "Bakker")
+            var all: [String] = []
+            try reader.forEachAccount { all.append($0.account.name) }
+            #expect(Set(all) == ["info@acme.nl", "jan", "piet"])
+        }
+    }
+
+    // MARK: Retention
+
+    @Test(arguments: StoreBackend.available)
+    func retentionRemovesWhatIsOlderThanItsCutoffAndLogsIt(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            try writer.insert(Self.event("jan", .failure, at: 0))
+            try writer.insert(Self.event("jan", .failure, at: 200))
+            try writer.insert(Site(domain: "acme.nl", customerID: "acme", createdAt: Self.t0))
+            try writer.insert(SiteCheckRecord(domain: "acme.nl", checkedAt: Self.t0, verdict: "ok", problems: [], notAfter: nil))
+            for index in 1...4 {
+                try writer.appendHistory(
+                    account: "jan", hash: "h\(index)", setAt: Self.t0.addingTimeInterval(Double(index) * 100), keep: 10)
+            }
+        }
+        let cutoff = Self.t0.addingTimeInterval(100)
+        let counts = try subject.store.write { writer in
+            let events = try writer.deleteLoginEvents(before: cutoff)
+            let checks = try writer.deleteSiteChecks(before: cutoff)
+            let history = try writer.deletePasswordHistory(before: Self.t0.addingTimeInterval(250), keep: 1)
+            try writer.recordRetention(time: cutoff, record: .loginEvents, removed: events, cutoff: cutoff)
+            return (events, checks, history)
+        }
+        #expect(counts.0 == 1)
+        #expect(counts.1 == 1)
+        // Before the cutoff (h1, h2) or beyond the newest one kept (h3).
+        #expect(counts.2 == 3)
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.loginEvents(account: "jan", since: nil, failedOnly: false, limit: nil).count == 1)
+            #expect(try reader.passwordHistory(account: "jan", limit: 10) == ["h4"])
+            let log = try reader.retentionRemovals(from: Self.t0, to: Self.t0.addingTimeInterval(1000))
+            #expect(log.runs == 1)
+            #expect(log.removed[.loginEvents] == 1)
+        }
+    }
+}
