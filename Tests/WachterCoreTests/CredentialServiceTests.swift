@@ -4,6 +4,8 @@ import Logging
 import Testing
 import WachterCore
 
+private let longPassword = "Canary-Names-2d7e-speculaas-pepernoot"
+
 struct CredentialServiceTests {
     let directory: TemporaryDirectory
     let service: CredentialService
@@ -129,6 +131,51 @@ struct CredentialServiceTests {
         for entry in try service.auditTrail() {
             #expect(!"\(entry)".contains(canary))
         }
+    }
+
+    @Test(arguments: ["jan\0x", "jan\u{1}", "jan x", "info@bakkerij.nl\0x", "info@bakkerij.nl\n"])
+    func aMalformedNameFindsNoAccountAndChangesNothing(name: String) throws {
+        try service.addAccount(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret(longPassword)))
+        try service.addAccount(
+            name: "info@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .given(Secret(longPassword)))
+        let before = try service.auditTrail()
+        for change in [
+            { try service.lock(account: name) }, { try service.setPassword(account: name, to: Secret(longPassword + "!")) },
+        ] {
+            #expect {
+                try change()
+            } throws: { ($0 as? WachterError)?.code == .invalidName }
+        }
+        #expect {
+            try service.verify(account: name, password: Secret(longPassword), service: "hook", source: nil)
+        } throws: { ($0 as? WachterError)?.code == .invalidName }
+        #expect {
+            try service.changePassword(account: name, old: Secret(longPassword), new: Secret(longPassword + "!"))
+        } throws: { ($0 as? WachterError)?.code == .invalidName }
+        #expect(try service.accounts().allSatisfy { !$0.locked && $0.failures == 0 })
+        #expect(try service.logins().isEmpty)
+        #expect(try service.auditTrail() == before)
+        #expect(try service.verifyAudit() == .intact(count: before.count))
+    }
+
+    @Test func aMailboxStoredWithASlashByAnEarlierVersionCanStillBeFoundAndRemoved() throws {
+        #expect {
+            try service.addAccount(name: "a/b@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .generate)
+        } throws: { ($0 as? WachterError)?.code == .invalidName }
+        // Written as an earlier version, which allowed '/' in a local part, stored it.
+        let earlier = try SQLiteStore(path: directory.path + "/w.sqlite")
+        try earlier.write { writer in
+            try writer.insert(
+                Account(
+                    name: "a/b@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", hash: SampleHashes.yescrypt,
+                    passwordSetAt: Date(timeIntervalSince1970: 1_700_000_000),
+                    createdAt: Date(timeIntervalSince1970: 1_700_000_000)))
+        }
+        #expect(try service.account(named: "a/b@Bakkerij.NL").name == "a/b@bakkerij.nl")
+        try service.lock(account: "a/b@bakkerij.nl")
+        try service.removeAccount(named: "a/b@bakkerij.nl")
+        #expect(try service.accounts().isEmpty)
+        #expect(try service.verifyAudit() == .intact(count: 3))
     }
 
     @Test func aNameIsCheckedBeforeAnythingIsStored() throws {

@@ -52,6 +52,9 @@ public final class AgentRequestHandler: Sendable {
             }
         } catch let error as Overload {
             return AgentAnswer(.error, error.reason)
+        } catch let error as WachterError where error.code == .invalidName {
+            // A name no account can have (Names.lookup): nothing is looked up or recorded.
+            return AgentAnswer(.unknownUser, "no such account: \(error.message)")
         } catch {
             logger.error("request failed", metadata: ["request": "\(request)", "error": "\(error)"])
             return AgentAnswer(.error, "internal error; see the agent's log")
@@ -85,7 +88,7 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func authenticate(_ request: AgentRequest) async throws -> AgentAnswer {
-        let account = CredentialService.lookupName(request.user)
+        let account = try CredentialService.lookupName(request.user)
         if let answer = try await throttled(request, account: account) { return answer }
         let service = service
         let tracker = tracker
@@ -152,7 +155,7 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func changePassword(_ request: AgentRequest) async throws -> AgentAnswer {
-        let account = CredentialService.lookupName(request.user)
+        let account = try CredentialService.lookupName(request.user)
         if let answer = try await throttled(request, account: account) { return answer }
         let service = service
         let tracker = tracker

@@ -53,11 +53,12 @@ extension CredentialService {
     ///   - service: The asking service.
     ///   - source: The client's address, where known.
     /// - Returns: The outcome, and the effects to write.
-    /// - Throws: ``WachterError`` when the store fails.
+    /// - Throws: ``WachterError`` when the store fails; ``WachterError/Code/invalidName``
+    ///   for a malformed name, of which nothing is recorded.
     public func check(account name: String, password: Secret, service: String, source: String?) throws -> (
         VerifyOutcome, LoginEffects
     ) {
-        let canonical = Self.lookupName(name)
+        let canonical = try Self.lookupName(name)
         let account = try store.read { try $0.account(named: canonical) }
         return evaluateLogin(
             account, canonical: canonical, password: password, service: service, source: source, now: clock.now())

@@ -43,7 +43,7 @@ extension CredentialService {
     ) throws -> PasswordChangeOutcome {
         let outcome = try verify(account: name, password: old, service: service, source: source)
         guard outcome.matched else { return .rejected(outcome) }
-        let canonical = Self.lookupName(name)
+        let canonical = try Self.lookupName(name)
         do {
             // The same rules, reuse check, history and audit entry as the operator's passwd.
             try replacePassword(
@@ -62,7 +62,7 @@ extension CredentialService {
     /// - Returns: The account's standing.
     /// - Throws: ``WachterError`` when the store fails.
     public func standing(account name: String) throws -> AccountStanding {
-        let canonical = Self.lookupName(name)
+        let canonical = try Self.lookupName(name)
         guard let account = try store.read({ try $0.account(named: canonical) }) else { return .unknown }
         let now = clock.now()
         let kindRules = rules(for: account.kind)
@@ -85,7 +85,7 @@ extension CredentialService {
     /// - Throws: ``WachterError`` when the store fails.
     @discardableResult
     public func applyLockout(account name: String, recentFailures: Int, settings: AgentLockoutSettings) throws -> Date? {
-        let canonical = Self.lookupName(name)
+        let canonical = try Self.lookupName(name)
         let now = clock.now()
         var until = now.addingTimeInterval(settings.duration)
         let locked: Bool = try store.write { writer -> Bool in
@@ -121,9 +121,10 @@ extension CredentialService {
     /// The name under which an account is looked up: a mailbox's domain canonical, other names as given.
     ///
     /// - Parameter name: The name as given.
-    /// - Returns: The canonical name, or `name` when it is not a valid mailbox.
-    public static func lookupName(_ name: String) -> String {
-        guard name.contains("@") else { return name }
-        return (try? Names.mailbox(name)) ?? name
+    /// - Returns: The canonical name.
+    /// - Throws: ``WachterError/Code/invalidName`` for a malformed name (``Names/lookup(_:)``):
+    ///   nothing is looked up or recorded under it.
+    public static func lookupName(_ name: String) throws(WachterError) -> String {
+        try Names.lookup(name)
     }
 }

@@ -354,9 +354,10 @@ public struct CredentialService: Sendable {
     ///   - service: The asking service, such as `cli` or `dovecot`.
     ///   - source: The client's address, where known.
     /// - Returns: The outcome.
-    /// - Throws: ``WachterError`` when the store fails.
+    /// - Throws: ``WachterError`` when the store fails; ``WachterError/Code/invalidName``
+    ///   for a malformed name, of which nothing is recorded.
     public func verify(account name: String, password: Secret, service: String, source: String?) throws -> VerifyOutcome {
-        let canonical = Self.lookupName(name)
+        let canonical = try Self.lookupName(name)
         let now = clock.now()
         let (account, history) = try store.read { reader -> (Account?, LoginFailureHistory) in
             let account = try reader.account(named: canonical)
@@ -529,10 +530,10 @@ public struct CredentialService: Sendable {
         }
     }
 
-    /// Account names are looked up in canonical form: a mailbox's domain lower-cased and in punycode.
+    /// Account names are checked (``Names/lookup(_:)``) and looked up in canonical form:
+    /// a mailbox's domain lower-cased and in punycode.
     private func canonicalName(_ name: String) throws -> String {
-        if name.contains("@") { return try Names.mailbox(name) }
-        return name
+        try Names.lookup(name)
     }
 
     /// A yescrypt hash of a random string, checked against when the account does not exist.
