@@ -105,8 +105,8 @@ public struct SiteChecker: Sendable {
         timeout: Duration = SiteChecker.defaultTimeout, concurrency: Int = SiteChecker.defaultConcurrency,
         logger: Logger = Logger(label: "wachter.tls")
     ) throws(TLSCheckError) {
-        if case .pemFile(let path) = trust, !FileManager.default.isReadableFile(atPath: path) {
-            throw TLSCheckError(.trustStoreUnavailable, "The CA file \(path) does not exist or cannot be read.")
+        if case .pemFile(let path) = trust, let reason = Socket.unreadableReason(path) {
+            throw TLSCheckError(.trustStoreUnavailable, "cannot read the CA file \(path): \(reason)")
         }
         do {
             switch trust {

@@ -38,7 +38,8 @@ struct HookCommand: AsyncParsableCommand {
                   1   the current password is wrong, the account is locked or unknown
                   2   the new password was refused by the policy; the reason is printed
                   3   the password was changed, but the cache flush command failed
-                  64  the input is not three lines
+                  64  the input is not three lines, or the account name is malformed (a NUL,
+                      a control character, white space, ':', not UTF-8 ...); nothing changed
                   75  temporary failure: the agent or the store cannot be reached
                 """)
 
@@ -55,7 +56,9 @@ struct HookCommand: AsyncParsableCommand {
                     let oldLine = try SecretReader.readLine(from: 0, what: "the current password"),
                     let newLine = try SecretReader.readLine(from: 0, what: "the new password")
                 else { Hook.exit(64, "expected three lines on standard input: account, current password, new password") }
-                user = userLine.withBytes { String(decoding: $0, as: UTF8.self) }
+                // The same check as every other entry point's: a NUL, a control character or
+                // bytes that are not UTF-8 change nothing and reach neither store nor audit trail.
+                user = try userLine.withBytes { bytes throws(WachterError) in try Names.lookup(utf8: bytes) }
                 (old, new) = (oldLine, newLine)
             } catch {
                 Hook.exit(64, "\(error)")
@@ -116,7 +119,9 @@ struct HookCommand: AsyncParsableCommand {
                 $TCPREMOTEIP.
 
                 EXIT STATUS: 1 wrong password, unknown, locked or must-change account; 2 the
-                input on descriptor 3 is malformed; 111 temporary failure (agent or store).
+                input on descriptor 3 is malformed, the account name included (a control
+                character, white space, ':' ...; nothing is recorded); 111 temporary failure
+                (agent or store).
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -136,8 +141,14 @@ struct HookCommand: AsyncParsableCommand {
             let serviceName = service ?? environment["SERVICE"].map { "dovecot-\($0)" } ?? "checkpassword"
             let source = environment["TCPREMOTEIP"].flatMap { $0.isEmpty ? nil : $0 }
             guard let input = try? SecretReader.readLine(from: 3, what: "the checkpassword input"),
-                let (user, password) = Self.split(input)
+                let (given, password) = Self.split(input)
             else { Hook.exit(2, "expected user\\0password\\0timestamp\\0 on descriptor 3") }
+            let user: String
+            do {
+                user = try Names.lookup(given)
+            } catch {
+                Hook.exit(2, error.message)
+            }
             let matched: Bool
             if let client = route.client {
                 do {
@@ -162,7 +173,7 @@ struct HookCommand: AsyncParsableCommand {
             }
             guard matched else { throw ExitCode(1) }
             var next = environment
-            next["USER"] = Names.loginName(user)
+            next["USER"] = try Names.lookup(user)
             if environment["AUTHORIZED"] == "1" { next["AUTHORIZED"] = "2" }
             let failure = ProgramExec.replaceProcess(with: program, environment: next)
             Hook.exit(111, "cannot run \(program[0]): \(failure)")

@@ -27,11 +27,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Check the file and show what would be imported; change nothing.") var dryRun = false
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw WachterError(.notFound, "cannot read \(file)")
-        }
+        let data = try FileAccess.read(file, what: "import file")
         let summary = try global.services().imports.importAccounts(
-            Array(data), format: format, kind: kind, customerID: customer, source: file, dryRun: dryRun)
+            data, format: format, kind: kind, customerID: customer, source: file, dryRun: dryRun)
         if global.json { return try Output.json(summary) }
         let verb = summary.dryRun ? "Would import" : "Imported"
         print(

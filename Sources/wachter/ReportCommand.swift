@@ -76,11 +76,7 @@ struct ReportCommand: ParsableCommand {
         }
         let document = try ReportRenderer.render(report, as: chosen)
         if let output {
-            do {
-                try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw WachterError(.inputFailure, "cannot write the report to \(output)", cause: error.localizedDescription)
-            }
+            try FileAccess.write(Array(document.utf8), to: output, what: "report file")
         } else {
             print(document, terminator: "")
         }

@@ -45,6 +45,9 @@ struct AgentProtocolTests {
             ([1, 0, 0, 0, 11, 2, 0, 1, 0x61, 0, 1, 0x62, 0, 0, 0x7a, 0x7a], "bytes after the last field"),
             ([1, 0, 0, 0, 10, 2, 0, 1, 0, 0, 1, 0x62, 0, 1, 0x63], "NUL byte"),
             ([1, 0, 0, 0, 10, 2, 0, 1, 0xff, 0, 1, 0x62, 0, 1, 0x63], "not UTF-8"),
+            ([1, 0, 0, 0, 10, 2, 0, 1, 0x61, 0, 1, 0x0a, 0, 1, 0x63], "the user has a control character"),
+            ([1, 0, 0, 0, 10, 2, 0, 1, 0x1b, 0, 1, 0x62, 0, 1, 0x63], "the service has a control character"),
+            ([1, 0, 0, 0, 11, 2, 0, 1, 0x61, 0, 1, 0x62, 0, 2, 0xc2, 0x85], "the source has a control character"),
             ([1, 0, 0, 0, 5, 2, 0x10, 1, 0, 0], "field of 4097 bytes"),
         ] as [([UInt8], String)])
     func aMalformedFrameIsNamed(bytes: [UInt8], fault: String) {

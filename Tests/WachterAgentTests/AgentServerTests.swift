@@ -33,6 +33,22 @@ struct AgentServerTests {
         #expect(try !fixture.containsCanary())
     }
 
+    @Test(arguments: ["info x@example.nl", "in:fo@example.nl", "jan x", "\u{202E}info@example.nl", "info@exa_mple.nl"])
+    func aMalformedUserIsAnUnknownUserAndNothingIsRecorded(user: String) async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try fixture.addMailbox("info@example.nl")
+        try await withAgent(fixture) { path, _ in
+            let client = AgentClient(socketPath: path)
+            let answer = try await client.authenticate(user, canary, source: "192.0.2.1")
+            #expect(answer.code == .unknownUser, "\(answer.reason)")
+            let status = try await client.send(AgentClient.frame(.status, service: "test", user: user))
+            #expect(status.code == .unknownUser, "\(status.reason)")
+        }
+        #expect(try fixture.service.logins.events().isEmpty)
+        #expect(try fixture.service.audit.verify() == .intact(count: 2))
+    }
+
     @Test func manyClientsAtOnceAreAllAnswered() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }

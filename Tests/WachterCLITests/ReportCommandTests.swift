@@ -121,6 +121,17 @@ struct ReportCommandTests {
         #expect(!html.contains("<script>"))
     }
 
+    @Test func aReportThatCannotBeWrittenSaysWhereAndWhy() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        #expect(try cli.run(["init"]).status == 0)
+        let result = try cli.run(["report", "--format", "html", "--output", "/nonexistent-wachter-dir/report.html"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "Error: cannot write the report file /nonexistent-wachter-dir/report.html: No such file or directory\n")
+    }
+
     @Test func anEmptyWeekIsOneLine() throws {
         let fixture = try CLIReportFixture()
         defer { fixture.cli.remove() }

@@ -16,6 +16,23 @@ struct AuditChainTests {
         return try store.read { try $0.auditEntries() }
     }
 
+    @Test(arguments: [("name\0x", ""), ("name", "detail\0x")])
+    func anEntryThatWouldNotReadBackTheSameIsRefused(target: String, detail: String) throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/w.sqlite", create: true)
+        let error = #expect(throws: WachterError.self) {
+            try store.write { writer in
+                try AuditChain.append(
+                    to: writer, time: Date(timeIntervalSince1970: 1_700_000_000), actor: "root", action: "passwd",
+                    target: target, detail: detail)
+            }
+        }
+        #expect(error?.code == .invalidInput)
+        #expect(error?.message.contains("NUL") == true, "\(error?.message ?? "-")")
+        #expect(error?.description.contains("\0") == false)
+        #expect(try store.read { try $0.auditEntries() }.isEmpty)
+    }
+
     @Test func anUntouchedChainVerifies() throws {
         let entries = try Self.chain(5)
         #expect(AuditChain.verify(entries) == .intact(count: 5))

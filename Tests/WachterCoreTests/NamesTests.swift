@@ -34,6 +34,8 @@ struct NamesTests {
         ("a@" + String(repeating: "b", count: 64) + ".nl", "at most 63"),
         ("a@" + Array(repeating: String(repeating: "b", count: 60), count: 5).joined(separator: ".") + ".nl", "at most 253"),
         ("info\u{200B}@bakkerij.nl", "control character"),
+        ("a/b@bakkerij.nl", "'/' before the @, which would add a directory level to its home and maildir"),
+        ("a\\b@bakkerij.nl", "'\\' before the @, which would add a directory level to its home and maildir"),
         (String(repeating: "x", count: 5000), "far too long"),
     ]
 

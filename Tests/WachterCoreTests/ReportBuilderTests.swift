@@ -6,7 +6,9 @@ import WachterCore
 struct ReportFixture {
     static let now = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01T00:00:00Z
     static let canary = "canary-Pa55word-7731"
-    static let strangerName = "Tr0ub4dor&3-canary"
+    /// A password typed as the user name. Names no account can have (such as with
+    /// `&`) are refused before anything is recorded, so this one keeps to POSIX's rules.
+    static let strangerName = "Tr0ub4dor-3-canary"
 
     let directory: TemporaryDirectory
     let store: SQLiteStore
@@ -231,8 +233,15 @@ struct ReportBuilderTests {
         let fixture = try ReportFixture(rich: false)
         try fixture.at(-500).customers.add(id: "odd", name: "Odd | *bold* _x_")
         try fixture.add("oddone", .ftp, "odd", day: -400)
-        for index in 0..<2 {
-            try fixture.login("evil\u{1B}[31m", good: false, day: -1 + Double(index) / 100, source: "192.0.2.9")
+        // Logins refuse such a name now (Names.lookup); a store written by an earlier
+        // version may still hold one.
+        try fixture.store.write { writer in
+            for index in 0..<2 {
+                try writer.insert(
+                    LoginEvent(
+                        time: ReportFixture.day(-1 + Double(index) / 100), account: "evil\u{1B}[31m", service: "dovecot",
+                        source: "192.0.2.9", result: .unknownUser, reason: "no such account"))
+            }
         }
         let report = try fixture.report()
         let text = try ReportRenderer.render(report, as: .text)

@@ -5,6 +5,8 @@ import Testing
 
 @testable import WachterCore
 
+private let longPassword = "Canary-Names-2d7e-speculaas-pepernoot"
+
 struct ServicesTests {
     let directory: TemporaryDirectory
     let service: WachterServices
@@ -134,6 +136,51 @@ struct ServicesTests {
         for entry in try service.audit.trail() {
             #expect(!"\(entry)".contains(canary))
         }
+    }
+
+    @Test(arguments: ["jan\0x", "jan\u{1}", "jan x", "info@bakkerij.nl\0x", "info@bakkerij.nl\n"])
+    func aMalformedNameFindsNoAccountAndChangesNothing(name: String) throws {
+        try service.accounts.add(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret(longPassword)))
+        try service.accounts.add(
+            name: "info@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .given(Secret(longPassword)))
+        let before = try service.audit.trail()
+        for change in [
+            { try service.accounts.lock(account: name) }, { try service.accounts.setPassword(account: name, to: Secret(longPassword + "!")) },
+        ] {
+            #expect {
+                try change()
+            } throws: { ($0 as? WachterError)?.code == .invalidName }
+        }
+        #expect {
+            try service.logins.verify(account: name, password: Secret(longPassword), service: "hook", source: nil)
+        } throws: { ($0 as? WachterError)?.code == .invalidName }
+        #expect {
+            try service.accounts.changePassword(account: name, old: Secret(longPassword), new: Secret(longPassword + "!"))
+        } throws: { ($0 as? WachterError)?.code == .invalidName }
+        #expect(try service.accounts.list().allSatisfy { !$0.locked && $0.failures == 0 })
+        #expect(try service.logins.events().isEmpty)
+        #expect(try service.audit.trail() == before)
+        #expect(try service.audit.verify() == .intact(count: before.count))
+    }
+
+    @Test func aMailboxStoredWithASlashByAnEarlierVersionCanStillBeFoundAndRemoved() throws {
+        #expect {
+            try service.accounts.add(name: "a/b@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .generate)
+        } throws: { ($0 as? WachterError)?.code == .invalidName }
+        // Written as an earlier version, which allowed '/' in a local part, stored it.
+        let earlier = try SQLiteStore(path: directory.path + "/w.sqlite")
+        try earlier.write { writer in
+            try writer.insert(
+                Account(
+                    name: "a/b@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", hash: SampleHashes.yescrypt,
+                    passwordSetAt: Date(timeIntervalSince1970: 1_700_000_000),
+                    createdAt: Date(timeIntervalSince1970: 1_700_000_000)))
+        }
+        #expect(try service.accounts.account(named: "a/b@Bakkerij.NL").name == "a/b@bakkerij.nl")
+        try service.accounts.lock(account: "a/b@bakkerij.nl")
+        try service.accounts.remove(named: "a/b@bakkerij.nl")
+        #expect(try service.accounts.list().isEmpty)
+        #expect(try service.audit.verify() == .intact(count: 3))
     }
 
     @Test func aNameIsCheckedBeforeAnythingIsStored() throws {

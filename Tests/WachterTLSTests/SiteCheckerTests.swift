@@ -53,6 +53,14 @@ import WachterTLS
         }
     }
 
+    @Test(arguments: [
+        ("/nonexistent-wachter-dir/ca.pem", "No such file or directory"), (NSTemporaryDirectory(), "Is a directory"),
+    ])
+    func aCAFileThatCannotBeReadIsNamedWithTheSystemsReason(path: String, reason: String) {
+        let error = #expect(throws: TLSCheckError.self) { try SiteChecker(trust: .pemFile(path)) }
+        #expect(error?.message == "cannot read the CA file \(path): \(reason)")
+    }
+
     @Test func expiringSoonSaysTheDateAndTheDaysLeft() async throws {
         let (checker, servers) = try checker()
         let result = await checker.check(

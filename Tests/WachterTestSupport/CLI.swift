@@ -42,6 +42,12 @@ public struct CLI: Sendable {
     /// Runs `wachter` with `arguments`, `stdin` on standard input and the store in its environment.
     @discardableResult
     public func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        try run(arguments, input: stdin.map { Array($0.utf8) }, environment: environment)
+    }
+
+    /// Runs `wachter` with `input`'s bytes, which need not be UTF-8, on standard input.
+    @discardableResult
+    public func run(_ arguments: [String], input stdin: [UInt8]?, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -56,7 +62,7 @@ public struct CLI: Sendable {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
         try input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()

@@ -179,6 +179,11 @@ public enum FrameCodec {
             guard let value = String(validating: fields[index], as: UTF8.self) else {
                 throw ProtocolViolation("malformed request: the \(name) is not UTF-8")
             }
+            // Service, user and source go into login events and the audit trail; no
+            // client has a reason to send a control character (C0, DEL or C1) in them.
+            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }) else {
+                throw ProtocolViolation("malformed request: the \(name) has a control character")
+            }
             return value
         }
         let service = try text(0, "service")

@@ -51,6 +51,9 @@ public final class AgentRequestHandler: Sendable {
             }
         } catch let error as Overload {
             return AgentAnswer(.error, error.reason)
+        } catch let error as WachterError where error.code == .invalidName {
+            // A name no account can have (Names.lookup): nothing is looked up or recorded.
+            return AgentAnswer(.unknownUser, "no such account: \(error.message)")
         } catch {
             logger.error("request failed", metadata: ["request": "\(request)", "error": "\(error)"])
             return AgentAnswer(.error, "internal error; see the agent's log")
@@ -84,7 +87,7 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func authenticate(_ request: AgentRequest) async throws -> AgentAnswer {
-        let account = Names.loginName(request.user)
+        let account = try Names.lookup(request.user)
         if let answer = try await throttled(request, account: account) { return answer }
         let logins = services.logins
         let tracker = tracker
@@ -151,7 +154,7 @@ public final class AgentRequestHandler: Sendable {
     }
 
     private func changePassword(_ request: AgentRequest) async throws -> AgentAnswer {
-        let account = Names.loginName(request.user)
+        let account = try Names.lookup(request.user)
         if let answer = try await throttled(request, account: account) { return answer }
         let accounts = services.accounts
         let tracker = tracker

@@ -51,8 +51,13 @@ public final class AgentServer: Service, Sendable {
         let path = configuration.socketPath
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            } catch {
+                throw WachterError(
+                    .agentUnavailable, "cannot create the socket's directory \(directory): \(FileAccess.reason(of: error))")
+            }
         }
         let idle = configuration.idleTimeout
         // Created 0600 under the umask, then opened to the group: never more open than intended.
@@ -98,7 +103,11 @@ public final class AgentServer: Service, Sendable {
                 logger.info("socket group does not exist; the socket stays root's", metadata: ["group": "\(name)"])
             }
         }
-        try FileManager.default.setAttributes([.posixPermissions: configuration.socketMode], ofItemAtPath: path)
+        do {
+            try FileManager.default.setAttributes([.posixPermissions: configuration.socketMode], ofItemAtPath: path)
+        } catch {
+            throw WachterError(.agentUnavailable, "cannot set the mode of the socket \(path): \(FileAccess.reason(of: error))")
+        }
         return access
     }
 

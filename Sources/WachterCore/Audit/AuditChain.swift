@@ -25,11 +25,21 @@ public enum AuditChain {
     ///   - target: What it was done to.
     ///   - detail: Non-secret details.
     /// - Returns: The stored entry.
-    /// - Throws: What the store throws.
+    /// - Throws: ``WachterError/Code/invalidInput`` for a field that would not read back
+    ///   from the store as it was hashed (a NUL byte, where SQLite's C strings end); then
+    ///   nothing is written and the caller's transaction rolls back. Else what the store throws.
     @discardableResult
     public static func append(
         to writer: any StoreWriting, time: Date, actor: String, action: String, target: String, detail: String = ""
     ) throws -> AuditEntry {
+        // The hash covers the fields as given; a field the store would cut at a NUL
+        // reads back different, and the chain would report itself broken.
+        for (name, field) in [("actor", actor), ("action", action), ("target", target), ("detail", detail)]
+        where field.utf8.contains(0) {
+            throw WachterError(
+                .invalidInput,
+                "the audit entry's \(name) has a NUL byte, which the store would not read back as written; nothing was changed")
+        }
         // After a prune that removed every entry, the chain continues from the checkpoint.
         let last = try writer.lastAuditEntry()
         let checkpoint = last == nil ? try writer.auditCheckpoint() : nil

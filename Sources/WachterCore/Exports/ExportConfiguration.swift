@@ -165,17 +165,7 @@ extension ExportConfiguration {
     ///   ``WachterError/Code/invalidInput`` with the line for a TOML error, an
     ///   unknown key, or a value that breaks a rule (such as a world-readable mode).
     public static func load(path: String) throws(WachterError) -> ExportConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) {
-                throw WachterError(.notFound, "there is no export configuration at \(path)")
-            }
-            throw WachterError(
-                .invalidInput, "cannot read the export configuration \(path)", cause: "\(error.localizedDescription)")
-        }
-        return try parse(text, source: path)
+        try parse(FileAccess.readText(path, what: "export configuration"), source: path)
     }
 
     /// Parses and checks a configuration.

@@ -281,10 +281,14 @@ public enum ExportLine {
                 canonical = try Names.account(name, kind: kind)
             }
         } catch {
+            // An earlier version accepted a '/' in a mailbox's local part; its owner can
+            // still find the account (Names.lookup) and remove it.
             throw WachterError(
                 .invalidName,
                 "the store holds an account name that cannot be exported: \(error.message); nothing was written",
-                cause: "was the store edited outside wachter?")
+                cause:
+                    "stored by an earlier version or edited outside wachter; `wachter account remove` removes it, and `wachter account add` adds it under a new name"
+            )
         }
         guard canonical == name else {
             throw WachterError(

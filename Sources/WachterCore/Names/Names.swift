@@ -52,9 +52,43 @@ public enum Names {
         try mailbox(raw, checkDomain: { part throws(WachterError) in try domain(part) })
     }
 
+    /// Checks a name given to find an account that exists (on the command line, in a
+    /// hook's input, in an agent request) and returns the name it is stored under.
+    ///
+    /// Every entry point that reads an account name from a stream goes through here, so
+    /// that a NUL, a control character or white space, a `:`, an overlong or otherwise
+    /// malformed name is refused with a sentence before anything is looked up, recorded
+    /// or written to the audit trail. A name with an `@` is a mailbox address (or a panel
+    /// login in that form), checked by ``mailbox(_:)`` except that a `/` in the local part
+    /// is let through: earlier versions stored such names, and their owners must still
+    /// be able to find and remove them. Other names follow ``posixUser(_:what:)``.
+    ///
+    /// - Parameter raw: The name as given.
+    /// - Returns: The canonical name (for a mailbox: the domain lower-cased, in punycode).
+    /// - Throws: ``WachterError/Code/invalidName`` with a sentence saying what is wrong.
+    public static func lookup(_ raw: String) throws(WachterError) -> String {
+        guard raw.utf8.contains(UInt8(ascii: "@")) else { return try posixUser(raw, what: "account name") }
+        return try mailbox(raw, checkDomain: { part throws(WachterError) in try domain(part) }, allowingStoredSlash: true)
+    }
+
+    /// ``lookup(_:)`` for a name read as bytes from a stream, which must be UTF-8.
+    ///
+    /// - Parameter bytes: The name's bytes, without a line end.
+    /// - Returns: The canonical name.
+    /// - Throws: ``WachterError/Code/invalidName`` when the bytes are not UTF-8 or the name is malformed.
+    public static func lookup(utf8 bytes: [UInt8]) throws(WachterError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw WachterError(.invalidName, "the account name is not UTF-8 text")
+        }
+        return try lookup(text)
+    }
+
     /// ``mailbox(_:)`` with the domain checked by `checkDomain`, which may
     /// remember its answers: an export checks 100,000 names of a few domains.
-    static func mailbox(_ raw: String, checkDomain: (String) throws(WachterError) -> String) throws(WachterError) -> String {
+    /// `allowingStoredSlash` lets a `/` in the local part through, for ``lookup(_:)``.
+    static func mailbox(
+        _ raw: String, checkDomain: (String) throws(WachterError) -> String, allowingStoredSlash: Bool = false
+    ) throws(WachterError) -> String {
         let what = "mailbox address"
         try refuseForbiddenCharacters(raw, what: what)
         guard let at = raw.utf8.lastIndex(of: UInt8(ascii: "@")) else {
@@ -66,8 +100,16 @@ public enum Names {
         guard local.utf8.count <= 64 else {
             throw invalid(what, raw, "has a local part of \(local.utf8.count) bytes; at most 64 are allowed (RFC 5321)")
         }
+        // Dovecot's mail_location and home templates (%n, %u), and the exports' own,
+        // put the name into paths: a separator would add a directory level.
+        if let separator = local.unicodeScalars.first(where: { $0 == "\\" || ($0 == "/" && !allowingStoredSlash) }) {
+            throw invalid(
+                what, raw,
+                "has '\(separator)' before the @, which would add a directory level to its home and maildir; mailbox names become paths there"
+            )
+        }
         if let bad = local.unicodeScalars.first(where: { !isAtext($0) && $0 != "." }) {
-            throw invalid(what, raw, "has \(describe(bad)) before the @; use letters, digits and !#$%&'*+-/=?^_`{|}~. only")
+            throw invalid(what, raw, "has \(describe(bad)) before the @; use letters, digits and !#$%&'*+-=?^_`{|}~. only")
         }
         if local.hasPrefix(".") || local.hasSuffix(".")
             || zip(local.utf8, local.utf8.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E })
@@ -98,7 +140,7 @@ public enum Names {
                 if afterDot { return false }
                 afterDot = true
             } else {
-                guard isAtext(byte) else { return false }
+                guard isAtext(byte), byte != UInt8(ascii: "/") else { return false }
                 afterDot = false
             }
         }
@@ -324,18 +366,5 @@ public enum Names {
 
     private static func isPortableFilenameCharacter(_ scalar: Unicode.Scalar) -> Bool {
         isAlnum(scalar) || scalar == "." || scalar == "_" || scalar == "-"
-    }
-}
-
-extension Names {
-    /// The name under which a login is looked up: a mailbox's domain canonical (lower
-    /// case, punycode), other names as given; an invalid address is looked up as
-    /// given, and so is not found.
-    ///
-    /// - Parameter name: The name a server or customer gave.
-    /// - Returns: The name to look up.
-    public static func loginName(_ name: String) -> String {
-        guard name.contains("@") else { return name }
-        return (try? mailbox(name)) ?? name
     }
 }

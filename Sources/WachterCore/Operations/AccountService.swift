@@ -158,7 +158,7 @@ public struct AccountService: ContextualService {
         let outcome = try LoginService(context: context).verify(
             account: name, password: old, service: service, source: source)
         guard outcome.matched else { return .rejected(outcome) }
-        let canonical = Names.loginName(name)
+        let canonical = try Names.lookup(name)
         let failures: [WachterError]
         do {
             // The same rules, reuse check, history and audit entry as the operator's passwd.
@@ -179,7 +179,7 @@ public struct AccountService: ContextualService {
     /// - Returns: The account's standing.
     /// - Throws: ``WachterError`` when the store fails.
     public func standing(account name: String) throws -> AccountStanding {
-        let canonical = Names.loginName(name)
+        let canonical = try Names.lookup(name)
         guard let account = try store.read({ try $0.account(named: canonical) }) else { return .unknown }
         let now = clock.now()
         let kindRules = rules(for: account.kind)

@@ -84,7 +84,7 @@ public struct LoginService: ContextualService {
     /// - Returns: The outcome.
     /// - Throws: ``WachterError`` when the store fails.
     public func verify(account name: String, password: Secret, service: String, source: String?) throws -> VerifyOutcome {
-        let canonical = Names.loginName(name)
+        let canonical = try Names.lookup(name)
         let now = clock.now()
         let (account, history) = try store.read { reader -> (Account?, LoginFailureHistory) in
             let account = try reader.account(named: canonical)
@@ -207,7 +207,7 @@ public struct LoginService: ContextualService {
     public func check(account name: String, password: Secret, service: String, source: String?) throws -> (
         VerifyOutcome, LoginEffects
     ) {
-        let canonical = Names.loginName(name)
+        let canonical = try Names.lookup(name)
         let account = try store.read { try $0.account(named: canonical) }
         return evaluateLogin(
             account, canonical: canonical, password: password, service: service, source: source, now: clock.now())
@@ -259,7 +259,7 @@ public struct LoginService: ContextualService {
     /// - Throws: ``WachterError`` when the store fails.
     @discardableResult
     public func applyLockout(account name: String, recentFailures: Int, settings: LockoutSettings) throws -> Date? {
-        let canonical = Names.loginName(name)
+        let canonical = try Names.lookup(name)
         let now = clock.now()
         var until = now.addingTimeInterval(settings.duration)
         let locked: AccountKind? = try store.write { writer -> AccountKind? in

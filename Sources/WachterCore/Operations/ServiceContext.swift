@@ -128,11 +128,11 @@ extension ContextualService {
 
 /// How the services name records in lookups and errors.
 enum Lookup {
-    /// Account names are looked up in canonical form: a mailbox's domain lower-cased
-    /// and in punycode; an invalid address is an error.
+    /// Account names are checked (``Names/lookup(_:)``) and looked up in canonical form:
+    /// a mailbox's domain lower-cased and in punycode; a malformed name is an error, and
+    /// nothing is looked up, recorded or written under it.
     static func canonicalName(_ name: String) throws -> String {
-        if name.contains("@") { return try Names.mailbox(name) }
-        return name
+        try Names.lookup(name)
     }
 
     static func noCustomer(_ id: String) -> WachterError {

@@ -20,14 +20,13 @@ public final class BreachedPasswordFile: Sendable {
     /// - Parameter path: The file.
     /// - Throws: ``WachterError/Code/notFound`` when it cannot be opened.
     public init(path: String) throws(WachterError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw WachterError(.notFound, "cannot open the breached-password file \(path)")
-        }
+        let what = "breached-password file"
+        let handle = try FileAccess.handle(forReading: path, what: what)
         let size: UInt64
         do {
             size = try handle.seekToEnd()
         } catch {
-            throw WachterError(.notFound, "cannot read the breached-password file \(path)", cause: String(describing: error))
+            throw WachterError(.inputFailure, "cannot read the \(what) \(path): \(FileAccess.reason(of: error))")
         }
         self.path = path
         self.size = size

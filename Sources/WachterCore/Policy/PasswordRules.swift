@@ -217,7 +217,7 @@ public struct Blocklist: PasswordRule {
     /// - Returns: The rule.
     /// - Throws: ``WachterError/Code/notFound`` when the file cannot be read.
     public static func load(contentsOf path: String) throws(WachterError) -> Blocklist {
-        let dictionary = try RankedDictionary.load(contentsOf: path)
+        let dictionary = try RankedDictionary.load(contentsOf: path, what: "blocklist file")
         return Blocklist(name: dictionary.name, entries: dictionary.words)
     }
 

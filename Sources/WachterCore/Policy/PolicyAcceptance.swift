@@ -24,11 +24,12 @@ public struct PolicyAcceptance: PasswordAcceptance {
     ) throws(WachterError) {
         for kind in AccountKind.allCases {
             let strength = policy.settings(forKind: kind.rawValue).strength
-            for file in strength.blocklistFiles + (strength.breachedFile.isEmpty ? [] : [strength.breachedFile]) {
-                let path = policy.resolve(file)
-                guard FileManager.default.isReadableFile(atPath: path) else {
-                    throw WachterError(.notFound, "the policy names \(path) for \(kind.rawValue) accounts, but it cannot be read")
-                }
+            let files =
+                strength.blocklistFiles.map { ($0, "blocklist file") }
+                + (strength.breachedFile.isEmpty ? [] : [(strength.breachedFile, "breached-password file")])
+            for (file, what) in files {
+                try FileAccess.checkReadable(
+                    policy.resolve(file), what: what, context: "that the policy names for \(kind.rawValue) accounts")
             }
         }
         self.policy = policy

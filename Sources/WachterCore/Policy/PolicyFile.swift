@@ -86,17 +86,15 @@ public enum PolicyFile {
     ///
     /// - Parameter location: Where to read it.
     /// - Returns: The text and the name to show in diagnostics.
-    /// - Throws: ``WachterError/Code/notFound`` when the file cannot be read.
+    /// - Throws: ``WachterError/Code/notFound`` when the file does not exist, and
+    ///   ``WachterError/Code/inputFailure`` when it cannot be read, with the path and
+    ///   the system's reason (``FileAccess``).
     public static func read(_ location: Location) throws(WachterError) -> (text: String, name: String) {
         switch location {
         case .builtIn:
             return (builtInDefaultText, "built-in")
         case .file(let path):
-            do {
-                return (try String(contentsOfFile: path, encoding: .utf8), path)
-            } catch {
-                throw WachterError(.notFound, "cannot read the policy file \(path)", cause: String(describing: error))
-            }
+            return (try FileAccess.readText(path, what: "policy file"), path)
         }
     }
 

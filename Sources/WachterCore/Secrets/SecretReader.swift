@@ -32,7 +32,7 @@ public enum SecretReader {
                 if errno == EINTR { continue }
                 let code = errno
                 wipe(&bytes)
-                throw WachterError(.inputFailure, "cannot read \(what)", cause: unsafe String(cString: strerror(code)))
+                throw WachterError(.inputFailure, "cannot read \(what): \(FileAccess.reason(errno: code))")
             }
             if count == 0 { break }
             sawAny = true
@@ -56,13 +56,9 @@ public enum SecretReader {
     /// - Throws: ``WachterError/Code/inputFailure`` when the file cannot be read or is empty.
     public static func readFirstLine(ofFile path: String) throws(WachterError) -> Secret {
         let descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw WachterError(
-                .inputFailure, "cannot open the password file \(path)", cause: unsafe String(cString: strerror(code)))
-        }
+        guard descriptor >= 0 else { throw FileAccess.failure(.read, "password file", path, errno: errno) }
         defer { close(descriptor) }
-        guard let secret = try readLine(from: descriptor) else {
+        guard let secret = try readLine(from: descriptor, what: "the password file \(path)") else {
             throw WachterError(.inputFailure, "the password file \(path) is empty")
         }
         return secret

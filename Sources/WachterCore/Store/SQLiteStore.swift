@@ -141,7 +141,7 @@ public enum StoreFiles {
                         atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 } catch {
                     throw WachterError(
-                        .storeFailure, "cannot create the store's directory \(directory)", cause: error.localizedDescription)
+                        .storeFailure, "cannot create the store's directory \(directory): \(FileAccess.reason(of: error))")
                 }
             }
         }

@@ -121,6 +121,25 @@ struct ExporterTests {
         #expect(FileManager.default.contents(atPath: path) == before)
     }
 
+    @Test func aMailboxWithASlashStoredByAnEarlierVersionStopsTheExportWithWhatToDo() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let honest = try makeService(directory: directory)
+        _ = try honest.accounts.add(name: "ab@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        let path = directory + "/users"
+        let earlier = WachterServices(
+            context: ServiceContext(
+                store: TamperedStore(inner: honest.context.store, rename: { $0 == "ab@acme.nl" ? "a/b@acme.nl" : $0 }),
+                hasher: honest.context.rules(for: .mailbox).hasher, actor: "test"))
+        let error = #expect(throws: WachterError.self) {
+            try earlier.exports.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
+        }
+        #expect(error?.message.contains("'a/b@acme.nl'") == true, "\(error?.description ?? "-")")
+        #expect(error?.message.contains("directory level") == true, "\(error?.description ?? "-")")
+        #expect(error?.description.contains("wachter account remove") == true, "\(error?.description ?? "-")")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func reExportsOnlyTheTargetsOfTheChangedKindAndReportsAFailedReload() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -68,6 +68,7 @@ struct ImportParserTests {
         ("\n\nok:\(SampleHashes.md5):x:1::/h:/bin/sh\n", ExportFormat.proftpd, 3),
         ("ok:\(SampleHashes.md5):1:1::/h\n", ExportFormat.pureFTPd, 1),
         ("nodomain:\(SampleHashes.md5)\n", ExportFormat.dovecot, 1),
+        ("ok@acme.nl:\(SampleHashes.md5)\na/b@acme.nl:\(SampleHashes.md5)\n", ExportFormat.dovecot, 2),
     ])
     func aMalformedLineFailsTheWholeFileWithItsNumber(text: String, format: ExportFormat, line: Int) {
         let error = #expect(throws: WachterError.self) { try parse(text, format) }

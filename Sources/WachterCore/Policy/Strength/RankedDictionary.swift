@@ -55,17 +55,13 @@ public struct RankedDictionary: Sendable {
     ///   - path: The file's path.
     ///   - name: The dictionary's name; the file name without extension when nil.
     ///   - category: What the words are.
+    ///   - what: What the file is, for an error: `word list` or `blocklist file`.
     /// - Returns: The dictionary.
-    /// - Throws: ``WachterError/Code/notFound`` when the file cannot be read.
+    /// - Throws: ``WachterError`` with the path and the system's reason when the file cannot be read.
     public static func load(
-        contentsOf path: String, name: String? = nil, category: Category = .passwords
+        contentsOf path: String, name: String? = nil, category: Category = .passwords, what: String = "word list"
     ) throws(WachterError) -> RankedDictionary {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw WachterError(.notFound, "cannot read the word list \(path)", cause: String(describing: error))
-        }
+        let text = try FileAccess.readText(path, what: what)
         let base = name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return parse(name: base, category: category, text: text)
     }
