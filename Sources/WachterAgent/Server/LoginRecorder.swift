@@ -16,6 +16,7 @@ public final class LoginRecorder: Service, Sendable {
 
     private let service: CredentialService
     private let pool: NIOThreadPool
+    private let executor: (any TaskExecutor)?
     private let pending = Mutex<[LoginEffects]>([])
     /// Held while a batch is taken and written, so that a flush returns only after
     /// every batch queued before it is in the store, whoever wrote it.
@@ -28,9 +29,12 @@ public final class LoginRecorder: Service, Sendable {
     /// - Parameters:
     ///   - service: The credential service whose store receives the events.
     ///   - pool: The thread pool that runs the blocking writes.
-    public init(service: CredentialService, pool: NIOThreadPool) {
+    ///   - executor: Where ``run()`` waits for events; the agent gives the server's event
+    ///     loop, so that a batch starts only after the answer that queued it is written.
+    public init(service: CredentialService, pool: NIOThreadPool, executor: (any TaskExecutor)? = nil) {
         self.service = service
         self.pool = pool
+        self.executor = executor
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -89,14 +93,16 @@ public final class LoginRecorder: Service, Sendable {
     ///
     /// - Throws: ``WachterError`` when the last write fails.
     public func run() async throws {
-        for await _ in doorbell.cancelOnGracefulShutdown() {
-            do {
-                try await flush()
-            } catch {
-                service.logger.error("cannot record login events", metadata: ["error": "\(error)"])
+        try await withTaskExecutorPreference(executor) {
+            for await _ in doorbell.cancelOnGracefulShutdown() {
+                do {
+                    try await flush()
+                } catch {
+                    service.logger.error("cannot record login events", metadata: ["error": "\(error)"])
+                }
             }
+            ring.finish()
+            try await flush()
         }
-        ring.finish()
-        try await flush()
     }
 }
