@@ -94,12 +94,18 @@ public final class LoginRecorder: Service, Sendable {
     /// - Throws: ``WachterError`` when the last write fails.
     public func run() async throws {
         try await withTaskExecutorPreference(executor) {
-            for await _ in doorbell.cancelOnGracefulShutdown() {
-                do {
-                    try await flush()
-                } catch {
-                    service.logger.error("cannot record login events", metadata: ["error": "\(error)"])
+            // Graceful shutdown ends the doorbell, which ends this loop (`cancelOnGracefulShutdown()`
+            // would carry every ring through a task on Swift's global pool).
+            await withGracefulShutdownHandler {
+                for await _ in doorbell {
+                    do {
+                        try await flush()
+                    } catch {
+                        service.logger.error("cannot record login events", metadata: ["error": "\(error)"])
+                    }
                 }
+            } onGracefulShutdown: { [ring] in
+                ring.finish()
             }
             ring.finish()
             try await flush()
