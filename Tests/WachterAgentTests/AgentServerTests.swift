@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import InMemoryLogging
 import NIOCore
+import NIOPosix
+import ServiceLifecycleTestKit
 import Testing
 import WachterAgent
 import WachterCore
@@ -256,6 +258,55 @@ struct AgentServerTests {
             }
         }
         #expect(try fixture.service.logins.events().isEmpty)
+    }
+
+    @Test func gracefulShutdownEndsAnIdleConnectionAndRemovesTheSocket() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try fixture.addMailbox("info@example.nl")
+        // An idle limit far beyond the test's: only the shutdown can end the connection.
+        let settings = AgentConfiguration(
+            socketPath: fixture.directory + "/agent.sock", socketGroup: nil, hashingThreads: 1, idleTimeout: .seconds(600))
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let recorder = LoginRecorder(logins: fixture.service.logins, logger: fixture.service.logger, pool: pool)
+        let handler = AgentRequestHandler(services: fixture.service, configuration: settings, pool: pool, recorder: recorder)
+        let (ready, signal) = AsyncStream.makeStream(of: Void.self)
+        let server = AgentServer(
+            configuration: settings, handler: handler, group: MultiThreadedEventLoopGroup.singleton,
+            logger: fixture.service.logger, ready: signal)
+        let waited = try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await server.run() }
+                var readiness = ready.makeAsyncIterator()
+                _ = await readiness.next()
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connect(unixDomainSocketPath: settings.socketPath) { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        }
+                    }
+                let waited = try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(
+                        AgentClient.frame(.authenticate, service: "test", user: "info@example.nl", secrets: [Secret(canary)]))
+                    var chunks = inbound.makeAsyncIterator()
+                    var answer = try #require(try await chunks.next())
+                    #expect(try FrameCodec.decodeAnswer(from: &answer)?.code == .success)
+                    // The connection stays open and idle: the shutdown must close it.
+                    let start = ContinuousClock.now
+                    trigger.triggerGracefulShutdown()
+                    while try await chunks.next() != nil {}
+                    return ContinuousClock.now - start
+                }
+                try await tasks.next()
+                return waited
+            }
+        }
+        try await recorder.flush()
+        try await pool.shutdownGracefully()
+        #expect(waited < .seconds(10))
+        #expect(!FileManager.default.fileExists(atPath: settings.socketPath))
+        #expect(try fixture.service.logins.events().map(\.result) == [.success])
     }
 
     @Test func theSocketIsCreatedWithTheConfiguredMode() async throws {

@@ -60,9 +60,14 @@ public final class AgentServer: Service, Sendable {
             }
         }
         let idle = configuration.idleTimeout
+        // One event loop accepts, reads and writes every connection, and the tasks that
+        // answer them run on it too: a request costs no hop between threads but the one
+        // to the hashing pool and back (docs/BENCH-auth.md).
+        let loop = group.next()
+        let executor = EventLoopExecutor(loop)
         // Created 0600 under the umask, then opened to the group: never more open than intended.
         let server = try await AgentSystem.withUmask(0o177) {
-            try await ServerBootstrap(group: group)
+            try await ServerBootstrap(group: loop)
                 .serverChannelOption(.backlog, value: 256)
                 .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
                     AgentSystem.peerCredentials(of: channel).flatMapThrowing { peer in
@@ -80,10 +85,19 @@ public final class AgentServer: Service, Sendable {
         defer { try? FileManager.default.removeItem(atPath: path) }
         logger.info("agent listening", metadata: ["socket": "\(path)"])
         ready?.yield()
-        try await withThrowingDiscardingTaskGroup { tasks in
-            try await server.executeThenClose { connections in
-                for try await connection in connections.cancelOnGracefulShutdown() {
-                    tasks.addTask { await self.serve(connection, access: access) }
+        try await withTaskExecutorPreference(executor) {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                try await server.executeThenClose { connections in
+                    // Graceful shutdown closes the listening socket, which ends this loop.
+                    // (`cancelOnGracefulShutdown()` would pass every connection through a
+                    // task on Swift's global pool: two thread hops per login.)
+                    try await withGracefulShutdownHandler {
+                        for try await connection in connections {
+                            tasks.addTask { await self.serve(connection, access: access) }
+                        }
+                    } onGracefulShutdown: {
+                        server.channel.close(promise: nil)
+                    }
                 }
             }
         }
@@ -113,6 +127,7 @@ public final class AgentServer: Service, Sendable {
 
     private func serve(_ connection: Connection, access: PeerAccess) async {
         let peer = connection.peer
+        let channel = connection.channel.channel
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
                 let groups = peer.uid == 0 ? [] : AgentSystem.supplementaryGroups(of: peer.pid)
@@ -121,18 +136,24 @@ public final class AgentServer: Service, Sendable {
                     try await outbound.write(AgentAnswer(.denied, "this user may not use the agent"))
                     return
                 }
-                for try await frame in inbound.cancelOnGracefulShutdown() {
-                    switch frame {
-                    case .request(let request):
-                        try await outbound.write(await handler.answer(request))
-                    case .malformed(let reason):
-                        logger.info("malformed frame; closing", metadata: ["reason": "\(reason)", "pid": "\(peer.pid)"])
-                        try await outbound.write(AgentAnswer(.error, reason))
-                        return
-                    case .truncated:
-                        logger.info("connection closed mid-frame", metadata: ["pid": "\(peer.pid)"])
-                        return
+                // Graceful shutdown closes the connection's input: a wait for the next
+                // request ends at once, an answer being made is still written.
+                try await withGracefulShutdownHandler {
+                    for try await frame in inbound {
+                        switch frame {
+                        case .request(let request):
+                            try await outbound.write(await handler.answer(request))
+                        case .malformed(let reason):
+                            logger.info("malformed frame; closing", metadata: ["reason": "\(reason)", "pid": "\(peer.pid)"])
+                            try await outbound.write(AgentAnswer(.error, reason))
+                            return
+                        case .truncated:
+                            logger.info("connection closed mid-frame", metadata: ["pid": "\(peer.pid)"])
+                            return
+                        }
                     }
+                } onGracefulShutdown: {
+                    channel.close(mode: .input, promise: nil)
                 }
             }
         } catch {
@@ -158,10 +179,13 @@ public enum Agent {
         // batch being committed never holds a hashing thread.
         let writer = NIOThreadPool(numberOfThreads: 1)
         writer.start()
-        let recorder = LoginRecorder(logins: services.logins, logger: logger, pool: writer)
+        // One event loop serves the socket and runs the recorder's task: the recorder, woken
+        // by a login, starts its batch after that login's answer is on its way.
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let recorder = LoginRecorder(
+            logins: services.logins, logger: logger, pool: writer, executor: EventLoopExecutor(loop))
         let handler = AgentRequestHandler(services: services, configuration: configuration, pool: pool, recorder: recorder)
-        let server = AgentServer(
-            configuration: configuration, handler: handler, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        let server = AgentServer(configuration: configuration, handler: handler, group: loop, logger: logger)
         // The group stops services in reverse order: the server first, then the
         // recorder, which writes what is still queued.
         let group = ServiceGroup(

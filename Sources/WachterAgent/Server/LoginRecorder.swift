@@ -17,6 +17,7 @@ public final class LoginRecorder: Service, Sendable {
     private let logins: LoginService
     private let logger: Logger
     private let pool: NIOThreadPool
+    private let executor: (any TaskExecutor)?
     private let pending = Mutex<[LoginEffects]>([])
     /// Held while a batch is taken and written, so that a flush returns only after
     /// every batch queued before it is in the store, whoever wrote it.
@@ -30,10 +31,13 @@ public final class LoginRecorder: Service, Sendable {
     ///   - logins: The login service whose store receives the events.
     ///   - logger: Where a failed write is logged.
     ///   - pool: The thread pool that runs the blocking writes.
-    public init(logins: LoginService, logger: Logger, pool: NIOThreadPool) {
+    ///   - executor: Where ``run()`` waits for events; the agent gives the server's event
+    ///     loop, so that a batch starts only after the answer that queued it is written.
+    public init(logins: LoginService, logger: Logger, pool: NIOThreadPool, executor: (any TaskExecutor)? = nil) {
         self.logins = logins
         self.logger = logger
         self.pool = pool
+        self.executor = executor
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -92,14 +96,22 @@ public final class LoginRecorder: Service, Sendable {
     ///
     /// - Throws: ``WachterError`` when the last write fails.
     public func run() async throws {
-        for await _ in doorbell.cancelOnGracefulShutdown() {
-            do {
-                try await flush()
-            } catch {
-                logger.error("cannot record login events", metadata: ["error": "\(error)"])
+        try await withTaskExecutorPreference(executor) {
+            // Graceful shutdown ends the doorbell, which ends this loop (`cancelOnGracefulShutdown()`
+            // would carry every ring through a task on Swift's global pool).
+            await withGracefulShutdownHandler {
+                for await _ in doorbell {
+                    do {
+                        try await flush()
+                    } catch {
+                        logger.error("cannot record login events", metadata: ["error": "\(error)"])
+                    }
+                }
+            } onGracefulShutdown: { [ring] in
+                ring.finish()
             }
+            ring.finish()
+            try await flush()
         }
-        ring.finish()
-        try await flush()
     }
 }

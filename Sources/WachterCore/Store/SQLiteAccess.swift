@@ -16,7 +16,10 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func account(named name: String) throws -> Account? {
-        try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]).map(Self.account)
+        // Cached: every login through the agent reads its account twice (the check and the
+        // batch write); preparing the statement each time cost more than running it.
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM account WHERE name = ?"), arguments: [name]).map(
+            Self.account)
     }
 
     func accounts(kind: AccountKind?, customerID: String?) throws -> [Account] {
@@ -109,13 +112,14 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func update(_ account: Account) throws {
-        try db.execute(
+        // Cached, like the login event's insert: the agent's recorder runs both for every login.
+        try db.cachedStatement(
             sql: """
                 UPDATE account SET kind = ?, customer_id = ?, hash = ?, password_set_at = ?, must_change = ?,
                     locked = ?, locked_until = ?, failures = ?, last_login = ?
                 WHERE name = ?
-                """,
-            arguments: StatementArguments(Array(Self.arguments(account).dropFirst())) + [account.name])
+                """
+        ).execute(arguments: StatementArguments(Array(Self.arguments(account).dropFirst())) + [account.name])
     }
 
     func deleteAccount(named name: String) throws {
@@ -135,8 +139,9 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func insert(_ event: LoginEvent) throws {
-        try db.execute(
-            sql: "INSERT INTO login_event (time, account, service, source, result, reason) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO login_event (time, account, service, source, result, reason) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [
                 event.time.timeIntervalSince1970, event.account, event.service, event.source, event.result.rawValue,
                 event.reason,
