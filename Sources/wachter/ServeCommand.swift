@@ -20,6 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
             The lockout numbers come from the policy's [defaults.lockout] section; a kind's
             own section may lower the failure threshold (panel logins: 5 in the shipped
             policy). The --lockout-* and --source-* options override the policy.
+
+            --dovecot-policy also serves Dovecot's authentication policy protocol over HTTP
+            (auth_policy_server_url = http://127.0.0.1:4001/): before each login Dovecot asks
+            whether to go on (refused for a locked or must-change account and a throttled
+            address), after it reports the result, which is recorded and counted towards
+            the same lockout. See docs/DOVECOT.md.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -45,12 +51,47 @@ struct ServeCommand: AsyncParsableCommand {
             "Run after every change and lockout, %u replaced by the account (default: $WACHTER_CACHE_FLUSH).",
             valueName: "command"))
     var cacheFlush: String?
+    @Option(
+        name: .customLong("dovecot-policy"),
+        help: ArgumentHelp(
+            "Also serve Dovecot's policy protocol on this TCP address (PORT alone: loopback).",
+            valueName: "address:port"))
+    var dovecotPolicy: String?
+    @Option(
+        name: .customLong("dovecot-policy-api-header-file"),
+        help: ArgumentHelp(
+            "A file holding auth_policy_server_api_header's value (Name: value); Dovecot must send it.",
+            valueName: "path"))
+    var dovecotPolicyAPIHeaderFile: String?
+    @Option(
+        name: .customLong("dovecot-policy-basic-auth-file"),
+        help: ArgumentHelp("A file holding user:password that Dovecot must send as basic credentials.", valueName: "path"))
+    var dovecotPolicyBasicAuthFile: String?
+    @Option(
+        name: .customLong("dovecot-policy-tarpit"),
+        help: ArgumentHelp(
+            "Ask Dovecot to wait this many seconds before checking a guessed-at account (0: never).", valueName: "s"))
+    var dovecotPolicyTarpit = 0
+    @Option(
+        name: .customLong("dovecot-policy-tarpit-after"),
+        help: ArgumentHelp("Distinct failures of an account or address that start the tarpit.", valueName: "n"))
+    var dovecotPolicyTarpitAfter = 3
 
     func validate() throws {
         for value in [lockoutFailures, sourceFailures].compactMap({ $0 })
         where !(1...LockoutSettings.hardCap).contains(value) {
             throw ValidationError(
                 "--lockout-failures and --source-failures must be between 1 and \(LockoutSettings.hardCap).")
+        }
+        if let dovecotPolicy {
+            do {
+                _ = try DovecotPolicyConfiguration.parseAddress(dovecotPolicy)
+            } catch let error as WachterError {
+                throw ValidationError("--dovecot-policy: \(error.message), such as 127.0.0.1:4001.")
+            }
+        }
+        guard (0...60).contains(dovecotPolicyTarpit), dovecotPolicyTarpitAfter >= 1 else {
+            throw ValidationError("--dovecot-policy-tarpit takes 0 to 60 seconds, --dovecot-policy-tarpit-after at least 1.")
         }
         guard socket.hasPrefix("/") else {
             throw ValidationError("--socket takes an absolute path, such as /run/wachter/agent.sock.")
@@ -71,6 +112,19 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = AgentConfiguration(
             socketPath: socket, socketGroup: group, access: PeerAccess(uids: Set(allowUIDs)), lockout: lockout,
             hashingThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        try await Agent.run(services: services, configuration: configuration, logger: services.logger)
+        try await Agent.run(
+            services: services, configuration: configuration, logger: services.logger,
+            dovecotPolicy: try dovecotPolicy.map { address in
+                let (host, port) = try DovecotPolicyConfiguration.parseAddress(address)
+                return DovecotPolicyConfiguration(
+                    host: host, port: port,
+                    apiHeader: try dovecotPolicyAPIHeaderFile.map {
+                        .init(dovecotSetting: try DovecotPolicyConfiguration.readCredential($0))
+                    },
+                    basicCredentials: try dovecotPolicyBasicAuthFile.map {
+                        .init(try DovecotPolicyConfiguration.readCredential($0))
+                    },
+                    tarpitAfter: dovecotPolicyTarpitAfter, tarpitSeconds: dovecotPolicyTarpit)
+            })
     }
 }

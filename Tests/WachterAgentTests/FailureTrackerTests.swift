@@ -17,6 +17,21 @@ struct FailureTrackerTests {
         #expect(again.repeated && again.accountFailures == 1)
     }
 
+    @Test func recentFailuresAreCountedWithoutCountingOne() {
+        let tracker = FailureTracker(settings: settings)
+        for guess in ["one", "two"] {
+            _ = tracker.recordFailure(
+                account: "a", source: "192.0.2.1", fingerprint: tracker.fingerprint(account: "a", password: Secret(guess)),
+                at: start)
+        }
+        let now = tracker.recentFailures(account: "a", source: "192.0.2.1", at: start + 1)
+        #expect(now.account == 2 && now.source == 2)
+        #expect(tracker.recentFailures(account: "a", source: "192.0.2.1", at: start + 1) == now)
+        #expect(tracker.recentFailures(account: "b", source: "192.0.2.9", at: start + 1) == (0, 0))
+        let later = tracker.recentFailures(account: "a", source: "192.0.2.1", at: start + 61)
+        #expect(later.account == 0 && later.source == 0)
+    }
+
     @Test func distinctPasswordsCountAndExpireWithTheWindow() {
         let tracker = FailureTracker(settings: settings)
         for (index, guess) in ["one", "two", "three"].enumerated() {

@@ -12,6 +12,27 @@ struct CommandParsingTests {
         }
     }
 
+    @Test func serveTakesADovecotPolicyAddressAndRefusesABadOne() throws {
+        let command = try Wachter.parseAsRoot(["serve", "--dovecot-policy", "4001", "--dovecot-policy-tarpit", "2"])
+        let serve = try #require(command as? ServeCommand)
+        #expect(serve.dovecotPolicy == "4001")
+        #expect(serve.dovecotPolicyTarpit == 2)
+        for bad in [["--dovecot-policy", "127.0.0.1:0"], ["--dovecot-policy", "[::1]"], ["--dovecot-policy-tarpit", "600"]] {
+            #expect {
+                _ = try Wachter.parseAsRoot(["serve"] + bad)
+            } throws: { error in
+                Wachter.exitCode(for: error).rawValue == 64 && Wachter.message(for: error).contains("--dovecot-policy")
+            }
+        }
+    }
+
+    @Test func theDovecotPolicyCredentialsComeFromFilesNeverArguments() {
+        let help = Wachter.helpMessage(for: ServeCommand.self)
+        #expect(help.contains("--dovecot-policy-api-header-file"))
+        #expect(help.contains("--dovecot-policy-basic-auth-file"))
+        #expect(throws: (any Error).self) { _ = try Wachter.parseAsRoot(["serve", "--dovecot-policy-api-key", "k3y"]) }
+    }
+
     @Test func generateAndPasswordStdinTogetherIsAUsageErrorThatSaysWhatToDo() {
         #expect {
             _ = try Wachter.parseAsRoot([

@@ -106,7 +106,8 @@ public final class AgentRequestHandler: Sendable {
     }
 
     /// Counts a failure, locks the account when the policy says so, forgets failures after a success.
-    private func afterCheck(_ outcome: VerifyOutcome, account: String, request: AgentRequest, fingerprint: Data) async throws {
+    /// Dovecot's policy reports (``DovecotPolicyResponder``) come through here too.
+    func afterCheck(_ outcome: VerifyOutcome, account: String, request: AgentRequest, fingerprint: Data) async throws {
         switch outcome.result {
         case .success, .expired:
             tracker.recordSuccess(account: account)

@@ -171,8 +171,12 @@ public enum Agent {
     ///   - services: The services, with their change follow-up (re-export, cache flush).
     ///   - configuration: The configuration.
     ///   - logger: The logger.
+    ///   - dovecotPolicy: Where to serve Dovecot's policy protocol too, if anywhere.
     /// - Throws: ``WachterError`` when the socket cannot be made.
-    public static func run(services: WachterServices, configuration: AgentConfiguration, logger: Logger) async throws {
+    public static func run(
+        services: WachterServices, configuration: AgentConfiguration, logger: Logger,
+        dovecotPolicy: DovecotPolicyConfiguration? = nil
+    ) async throws {
         let pool = NIOThreadPool(numberOfThreads: configuration.hashingThreads)
         pool.start()
         // The store's writes (and their fsync) get a thread of their own, so that a
@@ -186,19 +190,31 @@ public enum Agent {
             logins: services.logins, logger: logger, pool: writer, executor: EventLoopExecutor(loop))
         let handler = AgentRequestHandler(services: services, configuration: configuration, pool: pool, recorder: recorder)
         let server = AgentServer(configuration: configuration, handler: handler, group: loop, logger: logger)
-        // The group stops services in reverse order: the server first, then the
+        // Dovecot's policy requests read the store on threads of their own, so that busy
+        // hashing threads never hold them past Dovecot's timeout.
+        let policyPool = dovecotPolicy.map { NIOThreadPool(numberOfThreads: $0.threads) }
+        policyPool?.start()
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recorder), .init(service: server)]
+        if let dovecotPolicy, let policyPool {
+            let responder = DovecotPolicyResponder(handler: handler, configuration: dovecotPolicy, pool: policyPool)
+            members.append(
+                .init(
+                    service: DovecotPolicyServer(
+                        responder: responder, group: MultiThreadedEventLoopGroup.singleton, logger: logger)))
+        }
+        // The group stops services in reverse order: the servers first, then the
         // recorder, which writes what is still queued.
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: recorder), .init(service: server)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
+            try? await policyPool?.shutdownGracefully()
             try? await pool.shutdownGracefully()
             try? await writer.shutdownGracefully()
             throw error
         }
+        try await policyPool?.shutdownGracefully()
         try await pool.shutdownGracefully()
         try await writer.shutdownGracefully()
     }

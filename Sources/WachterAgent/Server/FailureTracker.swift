@@ -100,6 +100,23 @@ public final class FailureTracker: Sendable {
         }
     }
 
+    /// How many distinct failures an account and an address have within their windows, without counting one.
+    ///
+    /// - Parameters:
+    ///   - account: The account's canonical name.
+    ///   - source: The client's address, if known.
+    ///   - now: The current time.
+    /// - Returns: The two counts (0 for an unknown address).
+    public func recentFailures(account: String, source: String?, at now: Date) -> (account: Int, source: Int) {
+        let accountStart = now.addingTimeInterval(-settings.window)
+        let sourceStart = now.addingTimeInterval(-settings.sourceWindow)
+        return state.withLock { state in
+            let forAccount = state.accounts[account]?.count { $0 > accountStart } ?? 0
+            let forSource = source.flatMap { state.sources[$0]?.count { $0 > sourceStart } } ?? 0
+            return (forAccount, forSource)
+        }
+    }
+
     /// Forgets an account's failures after a successful login.
     ///
     /// - Parameter account: The account's canonical name.
