@@ -41,10 +41,6 @@ final class RevocationChecker: Sendable {
     init(trust: TrustStore, cacheDirectory: String?) {
         self.trust = trust
         self.cacheDirectory = cacheDirectory
-        if let cacheDirectory {
-            try? FileManager.default.createDirectory(
-                atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
     }
 
     /// How many network fetches this checker has made (for tests and logs).
@@ -266,6 +262,9 @@ final class RevocationChecker: Sendable {
 
     private func writeCache(_ key: String, _ bytes: [UInt8]) {
         guard let cacheDirectory else { return }
+        // Made when first needed, 0700: a run without revocation data leaves no trace.
+        try? FileManager.default.createDirectory(
+            atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // Written to a temporary file and renamed, so a reader never sees half a file.
         try? Data(bytes).write(to: URL(fileURLWithPath: cacheDirectory + "/" + key + ".der"), options: .atomic)
     }
