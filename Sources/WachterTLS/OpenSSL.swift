@@ -316,9 +316,9 @@ extension Certificate {
     }
 
     /// Judges a DER OCSP response (d2i_OCSP_RESPONSE(3)): its status, its signature
-    /// (OCSP_basic_verify(3) against `trust`, with the issuer as an untrusted
-    /// certificate: a response is signed by the issuer or by a responder the
-    /// issuer delegated to with the OCSPSigning purpose), this certificate's
+    /// (OCSP_basic_verify(3): a response is signed by the issuer's key, or by a
+    /// responder the issuer delegated to with the OCSPSigning purpose, whose
+    /// certificate is verified against `trust`), this certificate's
     /// entry, and its freshness at `now`: thisUpdate not in the future and
     /// nextUpdate not past, each with five minutes' leeway. A response without
     /// nextUpdate is fresh for a day after its thisUpdate.
@@ -343,7 +343,13 @@ extension Certificate {
         guard let untrusted = unsafe wachter_sk_X509_new_null() else { return .invalid("out of memory") }
         defer { unsafe OPENSSL_sk_free(untrusted) }
         _ = unsafe wachter_sk_X509_push(untrusted, issuer.pointer)
-        guard unsafe OCSP_basic_verify(basic, untrusted, trust.pointer, 0) == 1 else {
+        // OCSP_TRUSTOTHER: a response signed by the issuer itself (found among
+        // `untrusted` by its responder id) needs no chain of its own: the issuer's
+        // key is the authority for its certificates, and the issuer's own chain is
+        // judged with the served chain. A delegated responder's certificate (sent
+        // in the response) still gets the full verification against `trust`, with
+        // the OCSPSigning purpose and the issuer check.
+        guard unsafe OCSP_basic_verify(basic, untrusted, trust.pointer, UInt(OCSP_TRUSTOTHER)) == 1 else {
             let detail = OpenSSLError.drainQueue() ?? "the signature does not verify"
             return .invalid("the OCSP response is not signed by the issuer or its responder (\(detail))")
         }
