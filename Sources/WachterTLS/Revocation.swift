@@ -33,6 +33,10 @@ final class RevocationChecker: Sendable {
     private let answers = Mutex<[String: CachedAnswer]>([:])
     private let lists = Mutex<[String: CachedList]>([:])
     private let gates = Mutex<[String: NSLock]>([:])
+    /// URLs that could not be reached in this checker's life, with why: later
+    /// checks do not wait for them again, so a responder that hangs costs the
+    /// timeout once per thread, not once per certificate.
+    private let downURLs = Mutex<[String: String]>([:])
     private let fetches = Atomic<Int>(0)
 
     /// - Parameters:
@@ -103,10 +107,16 @@ final class RevocationChecker: Sendable {
                 var failures: [String] = []
                 let request = query.requestDER
                 for url in ocspURLs {
+                    if let earlier = downURLs.withLock({ $0[url] }) {
+                        failures.append(earlier)
+                        continue
+                    }
                     fetches.add(1, ordering: .relaxed)
                     switch HTTPFetch.fetch(url, post: request, limit: 65_536, deadline: deadline) {
                     case .failure(let failure):
-                        failures.append("the OCSP responder \(url) \(Self.timed(failure.text, timeout))")
+                        let text = "the OCSP responder \(url) \(Self.timed(failure.text, timeout))"
+                        downURLs.withLock { $0[url] = text }
+                        failures.append(text)
                     case .success(let bytes):
                         let answer = query.judge(response: bytes, trust: trust, now: now)
                         if let freshUntil = Self.freshUntil(answer) {
@@ -138,10 +148,13 @@ final class RevocationChecker: Sendable {
                     lists.withLock { $0[key] = CachedList(list: list, freshUntil: freshUntil) }
                     return (list, true, nil)
                 }
+                if let earlier = downURLs.withLock({ $0[url] }) { return (nil, false, earlier) }
                 fetches.add(1, ordering: .relaxed)
                 switch HTTPFetch.fetch(url, limit: 64 << 20, deadline: deadline) {
                 case .failure(let failure):
-                    return (nil, false, "the CRL \(url) \(Self.timed(failure.text, timeout))")
+                    let text = "the CRL \(url) \(Self.timed(failure.text, timeout))"
+                    downURLs.withLock { $0[url] = text }
+                    return (nil, false, text)
                 case .success(let bytes):
                     guard let list = RevocationList.read(bytes) else { return (nil, false, "!the CRL \(url) cannot be read") }
                     // Cached (if signed and fresh) before it is judged for this certificate.

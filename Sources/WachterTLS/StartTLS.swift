@@ -39,7 +39,8 @@ struct StartTLSDialogue {
         /// The server answered with an error, closed the connection, or said
         /// something that is not its protocol; the text says what.
         case refused(String)
-        /// The deadline passed while waiting for the server; the text says for what.
+        /// The deadline passed while waiting for the server; the text says for what
+        /// (`greeting`, `answer to STARTTLS` ...).
         case stalled(String)
     }
 
@@ -64,7 +65,7 @@ struct StartTLSDialogue {
 
     /// Runs the dialogue of `protocol` up to the point where TLS starts.
     mutating func run(_ protocol: StartTLSProtocol) -> Outcome {
-        var step = "the greeting"
+        var step = "greeting"
         do {
             switch `protocol` {
             case .imap: return try imap(step: &step)
@@ -74,9 +75,9 @@ struct StartTLSDialogue {
             }
         } catch {
             switch error {
-            case .closed: return .refused("the server closed the connection while the client waited for \(step)")
+            case .closed: return .refused("the server closed the connection while the client waited for its \(step)")
             case .stalled: return .stalled(step)
-            case .failed(let text): return .refused("\(text), while waiting for \(step)")
+            case .failed(let text): return .refused("\(text), while waiting for its \(step)")
             }
         }
     }
@@ -88,7 +89,7 @@ struct StartTLSDialogue {
         guard greeting.hasPrefix("* OK") else { return .refused("the greeting was '\(Self.shown(greeting))'") }
         var capabilities = greeting.uppercased()
         if !capabilities.contains("[CAPABILITY ") {
-            step = "the answer to CAPABILITY"
+            step = "answer to CAPABILITY"
             try write("W1 CAPABILITY\r\n")
             capabilities = ""
             while true {
@@ -103,7 +104,7 @@ struct StartTLSDialogue {
         guard Self.words(capabilities).contains("STARTTLS") else {
             return .notOffered("its capabilities do not list STARTTLS")
         }
-        step = "the answer to STARTTLS"
+        step = "answer to STARTTLS"
         try write("W2 STARTTLS\r\n")
         while true {
             let reply = try line()
@@ -119,7 +120,7 @@ struct StartTLSDialogue {
     private mutating func pop3(step: inout String) throws(Failure) -> Outcome {
         let greeting = try line()
         guard greeting.hasPrefix("+OK") else { return .refused("the greeting was '\(Self.shown(greeting))'") }
-        step = "the answer to CAPA"
+        step = "answer to CAPA"
         try write("CAPA\r\n")
         let first = try line()
         if first.hasPrefix("+OK") {
@@ -131,7 +132,7 @@ struct StartTLSDialogue {
             }
             guard offered else { return .notOffered("its CAPA list does not name STLS") }
         }
-        step = "the answer to STLS"
+        step = "answer to STLS"
         try write("STLS\r\n")
         let reply = try line()
         if reply.hasPrefix("+OK") { return .ready }
@@ -143,14 +144,14 @@ struct StartTLSDialogue {
     private mutating func smtp(step: inout String) throws(Failure) -> Outcome {
         let greeting = try reply()
         guard greeting.code == 220 else { return .refused("the greeting was '\(Self.shown(greeting.text))'") }
-        step = "the answer to EHLO"
+        step = "answer to EHLO"
         try write("EHLO \(clientName)\r\n")
         let hello = try reply()
         guard hello.code == 250 else { return .refused("EHLO was answered '\(Self.shown(hello.text))'") }
         guard hello.lines.contains(where: { Self.words($0.uppercased()).first == "STARTTLS" }) else {
             return .notOffered("its EHLO answer does not list STARTTLS")
         }
-        step = "the answer to STARTTLS"
+        step = "answer to STARTTLS"
         try write("STARTTLS\r\n")
         let answer = try reply()
         if answer.code == 220 { return .ready }
@@ -162,7 +163,7 @@ struct StartTLSDialogue {
     private mutating func ftp(step: inout String) throws(Failure) -> Outcome {
         let greeting = try reply()
         guard greeting.code == 220 else { return .refused("the greeting was '\(Self.shown(greeting.text))'") }
-        step = "the answer to AUTH TLS"
+        step = "answer to AUTH TLS"
         try write("AUTH TLS\r\n")
         let answer = try reply()
         if answer.code == 234 { return .ready }

@@ -80,6 +80,10 @@ struct CredentialServiceSitesTests {
         #expect(latest.map(\.endpoint) == ["bakkerij.nl:443", "192.0.2.10:143"])
         #expect(latest.map(\.codes) == [[], ["revoked"]])
         #expect(latest.last?.starttls == "imap")
+        // site list shows the worst endpoint's verdict, with every endpoint's problems.
+        let listed = try service.sites()
+        #expect(listed.first?.latest?.verdict == "critical")
+        #expect(listed.first?.latest?.codes == ["revoked"])
     }
 
     @Test func aSiteFromBeforeEndpointsKeepsItsConnectAfterTheUpgrade() throws {

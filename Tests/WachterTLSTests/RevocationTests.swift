@@ -99,6 +99,16 @@ import WachterTLS
         #expect(started.duration(to: .now) < .seconds(4))
     }
 
+    @Test func aHungResponderIsWaitedForOncePerThreadNotOncePerCertificate() async throws {
+        // Eight checks on two threads: the first two wait the timeout, the rest know better.
+        let servers = try LiveServers.get()
+        let checker = try SiteChecker(trust: .pemFile(servers.file("ca.pem")), timeout: .seconds(1), concurrency: 2)
+        let started = ContinuousClock.now
+        let results = await checker.check(Array(repeating: request(servers, "responder-hung.test"), count: 8), now: Date())
+        #expect(results.allSatisfy { $0.problems.map(\.code) == [.revocationUnchecked] })
+        #expect(started.duration(to: .now) < .seconds(4))
+    }
+
     @Test func responseSignedByAnotherKeyIsNotBelieved() async throws {
         let (checker, servers) = try checker()
         let result = await checker.check(request(servers, "forged-ocsp.test"), now: Date())

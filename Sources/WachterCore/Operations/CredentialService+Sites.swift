@@ -116,11 +116,20 @@ extension CredentialService {
     /// Sites, optionally of one customer, with their latest check.
     ///
     /// - Parameter customerID: Only this customer's sites.
-    /// - Returns: Each site with its latest stored check, if any.
+    /// - Returns: Each site with its latest stored check, if any: of a site with
+    ///   several endpoints, the worst endpoint's (critical, unknown, warning, ok),
+    ///   with the problems of every endpoint.
     /// - Throws: ``WachterError`` when the store fails.
     public func sites(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckSummary?)] {
         try store.read { reader in
-            let latest = Dictionary((try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) }) { first, _ in first }
+            let rank = ["ok": 0, "warning": 1, "unknown": 2, "critical": 3]
+            let latest = Dictionary((try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) }) { kept, next in
+                var worse = rank[next.verdict ?? "", default: -1] > rank[kept.verdict ?? "", default: -1] ? next : kept
+                worse.problems = kept.problems + next.problems
+                worse.codes = kept.codes + next.codes
+                worse.notAfter = [kept.notAfter, next.notAfter].compactMap(\.self).min()
+                return worse
+            }
             return try reader.sites(customerID: customerID).map {
                 ($0, latest[$0.domain].flatMap { $0.verdict == nil ? nil : $0 })
             }
