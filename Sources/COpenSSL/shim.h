@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -60,6 +61,35 @@ static inline const GENERAL_NAME *wachter_sk_GENERAL_NAME_value(const GENERAL_NA
    RFC 2253 names that keep UTF-8 as it is. */
 static inline unsigned long wachter_XN_FLAG_RFC2253_UTF8(void) {
     return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+}
+
+/* SSL_set_tlsext_status_type(3): ask the server to staple an OCSP response. */
+static inline long wachter_SSL_set_tlsext_status_type(SSL *ssl, int type) {
+    return SSL_set_tlsext_status_type(ssl, type);
+}
+
+/* SSL_get_tlsext_status_ocsp_resp(3): the stapled response's DER bytes, owned by
+   the connection; returns their length, or -1 when nothing was stapled. */
+static inline long wachter_SSL_get_tlsext_status_ocsp_resp(SSL *ssl, const unsigned char **response) {
+    return SSL_get_tlsext_status_ocsp_resp(ssl, response);
+}
+
+/* sk_OPENSSL_STRING_num(3) and sk_OPENSSL_STRING_value(3), for the OCSP URLs of
+   X509_get1_ocsp(3) (freed with X509_email_free(3)). */
+static inline int wachter_sk_OPENSSL_STRING_num(const STACK_OF(OPENSSL_STRING) *stack) {
+    return sk_OPENSSL_STRING_num(stack);
+}
+static inline const char *wachter_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRING) *stack, int index) {
+    return sk_OPENSSL_STRING_value(stack, index);
+}
+
+/* sk_DIST_POINT_num(3) and sk_DIST_POINT_value(3), for the CRL distribution
+   points of X509_get_ext_d2i(3) (freed with CRL_DIST_POINTS_free(3)). */
+static inline int wachter_sk_DIST_POINT_num(const CRL_DIST_POINTS *points) {
+    return sk_DIST_POINT_num(points);
+}
+static inline DIST_POINT *wachter_sk_DIST_POINT_value(const CRL_DIST_POINTS *points, int index) {
+    return sk_DIST_POINT_value(points, index);
 }
 
 /* OPENSSL_free(3). */

@@ -12,6 +12,8 @@ struct ChainAnalysis {
     struct Outcome {
         var problems: [Problem]
         var summary: CertificateSummary
+        /// The certificate that issued the leaf, where the given or the built chain holds it.
+        var issuer: Certificate?
     }
 
     /// Analyses `chain` (leaf first) for `domain` at `now`.
@@ -106,7 +108,8 @@ struct ChainAnalysis {
                 add(.weakSignature, "\(name(at: depth)) is signed with \(signature.algorithm)\(digest), which browsers reject.")
             }
         }
-        return Outcome(problems: problems, summary: Self.summary(of: leaf, now: now))
+        let issuer = (chain.dropFirst() + verification.chain.dropFirst()).first { leaf.isIssued(by: $0) }
+        return Outcome(problems: problems, summary: Self.summary(of: leaf, now: now), issuer: issuer)
     }
 
     /// The summary of one certificate at the time `now`.
@@ -134,6 +137,13 @@ struct ChainAnalysis {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         func two(_ value: Int?) -> String { (value ?? 0) < 10 ? "0\(value ?? 0)" : "\(value ?? 0)" }
         return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day))"
+    }
+
+    /// A time as `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601, UTC).
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
     }
 
     /// The CN of an RFC 2253 name, or the whole name when it has none.

@@ -186,7 +186,7 @@ import Foundation
     }
 
     /// ASN1_TIME_diff(3) from the Unix epoch to `time`, as a Date.
-    private static func date(of time: UnsafePointer<ASN1_TIME>?) -> Date? {
+    fileprivate static func date(of time: UnsafePointer<ASN1_TIME>?) -> Date? {
         guard let time = unsafe time, let epoch = unsafe ASN1_TIME_set(nil, 0) else { return nil }
         defer { unsafe ASN1_TIME_free(epoch) }
         var days: Int32 = 0
@@ -205,11 +205,291 @@ import Foundation
     }
 
     /// The bytes of an ASN1_STRING as text (ASN1_STRING_get0_data(3)).
-    private static func text(of string: UnsafeMutablePointer<ASN1_STRING>) -> String {
+    fileprivate static func text(of string: UnsafeMutablePointer<ASN1_STRING>) -> String {
         let length = Int(unsafe ASN1_STRING_length(string))
         guard let data = unsafe ASN1_STRING_get0_data(string), length > 0 else { return "" }
         let bytes = unsafe UnsafeBufferPointer(start: data, count: length)
         return String(decoding: unsafe Array(bytes), as: UTF8.self)
+    }
+}
+
+extension Certificate {
+    /// The OCSP responder URLs of the Authority Information Access extension (X509_get1_ocsp(3)).
+    var ocspURLs: [String] {
+        guard let stack = unsafe X509_get1_ocsp(pointer) else { return [] }
+        defer { unsafe X509_email_free(stack) }
+        var urls: [String] = []
+        let count = unsafe wachter_sk_OPENSSL_STRING_num(stack)
+        for index in 0..<count {
+            if let url = unsafe wachter_sk_OPENSSL_STRING_value(stack, index) { urls.append(unsafe String(cString: url)) }
+        }
+        return urls
+    }
+
+    /// The URIs of the CRL distribution points' full names (X509_get_ext_d2i(3),
+    /// NID_crl_distribution_points, GEN_URI).
+    var crlURLs: [String] {
+        guard let raw = unsafe X509_get_ext_d2i(pointer, NID_crl_distribution_points, nil, nil) else { return [] }
+        let points = OpaquePointer(raw)
+        defer { unsafe CRL_DIST_POINTS_free(points) }
+        var urls: [String] = []
+        let count = unsafe wachter_sk_DIST_POINT_num(points)
+        for index in 0..<count {
+            // A distribution point's name is a full name (type 0) or a name relative to the issuer.
+            guard let point = unsafe wachter_sk_DIST_POINT_value(points, index), let name = unsafe point.pointee.distpoint,
+                unsafe name.pointee.type == 0, let names = unsafe name.pointee.name.fullname
+            else { continue }
+            let entries = unsafe wachter_sk_GENERAL_NAME_num(names)
+            for entry in 0..<entries {
+                guard let general = unsafe wachter_sk_GENERAL_NAME_value(names, entry), unsafe general.pointee.type == GEN_URI,
+                    let uri = unsafe general.pointee.d.uniformResourceIdentifier
+                else { continue }
+                urls.append(unsafe Self.text(of: uri))
+            }
+        }
+        return urls
+    }
+
+    /// Whether `issuer` issued this certificate: names, key identifiers and the
+    /// signature (X509_check_issued(3)).
+    func isIssued(by issuer: Certificate) -> Bool {
+        unsafe X509_check_issued(issuer.pointer, pointer) == X509_V_OK
+    }
+}
+
+/// An OCSP request for one certificate, and the judging of answers to it
+/// (OCSP_cert_to_id(3), OCSP_request_add0_id(3), OCSP_basic_verify(3),
+/// OCSP_resp_find_status(3)).
+///
+/// Not Sendable: made and used on the worker thread of one check.
+@safe final class OCSPQuery {
+    private let id: OpaquePointer
+    private let issuer: Certificate
+
+    /// The CertID of `leaf` (SHA-1 of the issuer's name and key, and the serial),
+    /// or nil when OpenSSL cannot make one.
+    init?(leaf: Certificate, issuer: Certificate) {
+        ERR_clear_error()
+        guard let id = unsafe OCSP_cert_to_id(nil, leaf.pointer, issuer.pointer) else {
+            ERR_clear_error()
+            return nil
+        }
+        unsafe self.id = id
+        self.issuer = issuer
+    }
+
+    deinit {
+        unsafe OCSP_CERTID_free(id)
+    }
+
+    /// The DER of the CertID (i2d_OCSP_CERTID(3)): a cache key for answers to it.
+    var idDER: [UInt8] {
+        unsafe OpenSSLBytes.encode { unsafe i2d_OCSP_CERTID(id, $0) }
+    }
+
+    /// The DER of a request for this one certificate, without a nonce, so that
+    /// responders may answer from their cache (RFC 5019) and answers can be cached here.
+    var requestDER: [UInt8] {
+        ERR_clear_error()
+        guard let request = unsafe OCSP_REQUEST_new() else { return [] }
+        defer { unsafe OCSP_REQUEST_free(request) }
+        guard let copy = unsafe OCSP_CERTID_dup(id) else { return [] }
+        // add0: the request takes over the copy.
+        guard unsafe OCSP_request_add0_id(request, copy) != nil else {
+            unsafe OCSP_CERTID_free(copy)
+            return []
+        }
+        return unsafe OpenSSLBytes.encode { unsafe i2d_OCSP_REQUEST(request, $0) }
+    }
+
+    /// What an OCSP response says about the certificate.
+    enum Answer: Equatable {
+        /// Fresh, verified and good.
+        case good(thisUpdate: Date?, nextUpdate: Date?)
+        /// Fresh, verified and revoked, with the RFC 5280 reason's name.
+        case revoked(reason: String?, at: Date?, thisUpdate: Date?, nextUpdate: Date?)
+        /// Fresh and verified, but the responder does not know the certificate.
+        case unknown(thisUpdate: Date?, nextUpdate: Date?)
+        /// Not to be believed: the text says why (unreadable, an error status, a bad
+        /// signature, another certificate, stale).
+        case invalid(String)
+    }
+
+    /// Judges a DER OCSP response (d2i_OCSP_RESPONSE(3)): its status, its signature
+    /// (OCSP_basic_verify(3): a response is signed by the issuer's key, or by a
+    /// responder the issuer delegated to with the OCSPSigning purpose, whose
+    /// certificate is verified against `trust`), this certificate's
+    /// entry, and its freshness at `now`: thisUpdate not in the future and
+    /// nextUpdate not past, each with five minutes' leeway. A response without
+    /// nextUpdate is fresh for a day after its thisUpdate.
+    func judge(response bytes: [UInt8], trust: TrustStore, now: Date) -> Answer {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        let response: OpaquePointer? = unsafe bytes.withUnsafeBufferPointer { buffer in
+            var cursor = buffer.baseAddress
+            return unsafe d2i_OCSP_RESPONSE(nil, &cursor, buffer.count)
+        }
+        guard let response = unsafe response else { return .invalid("the OCSP response cannot be read") }
+        defer { unsafe OCSP_RESPONSE_free(response) }
+        let status = unsafe OCSP_response_status(response)
+        guard status == OCSP_RESPONSE_STATUS_SUCCESSFUL else {
+            let text = unsafe String(cString: OCSP_response_status_str(Int(status)))
+            return .invalid("the OCSP responder answered '\(text)'")
+        }
+        guard let basic = unsafe OCSP_response_get1_basic(response) else {
+            return .invalid("the OCSP response holds no basic response")
+        }
+        defer { unsafe OCSP_BASICRESP_free(basic) }
+        guard let untrusted = unsafe wachter_sk_X509_new_null() else { return .invalid("out of memory") }
+        defer { unsafe OPENSSL_sk_free(untrusted) }
+        _ = unsafe wachter_sk_X509_push(untrusted, issuer.pointer)
+        // OCSP_TRUSTOTHER: a response signed by the issuer itself (found among
+        // `untrusted` by its responder id) needs no chain of its own: the issuer's
+        // key is the authority for its certificates, and the issuer's own chain is
+        // judged with the served chain. A delegated responder's certificate (sent
+        // in the response) still gets the full verification against `trust`, with
+        // the OCSPSigning purpose and the issuer check.
+        guard unsafe OCSP_basic_verify(basic, untrusted, trust.pointer, UInt(OCSP_TRUSTOTHER)) == 1 else {
+            let detail = OpenSSLError.drainQueue() ?? "the signature does not verify"
+            return .invalid("the OCSP response is not signed by the issuer or its responder (\(detail))")
+        }
+        var state: Int32 = -1
+        var reason: Int32 = -1
+        var revokedAt: UnsafeMutablePointer<ASN1_GENERALIZEDTIME>? = nil
+        var thisUpdate: UnsafeMutablePointer<ASN1_GENERALIZEDTIME>? = nil
+        var nextUpdate: UnsafeMutablePointer<ASN1_GENERALIZEDTIME>? = nil
+        guard
+            unsafe OCSP_resp_find_status(basic, id, &state, &reason, &revokedAt, &thisUpdate, &nextUpdate) == 1
+        else { return .invalid("the OCSP response does not cover this certificate") }
+        let this = unsafe Self.date(thisUpdate)
+        let next = unsafe Self.date(nextUpdate)
+        let leeway: TimeInterval = 300
+        if let this, this > now.addingTimeInterval(leeway) {
+            return .invalid("the OCSP response is dated in the future (\(ChainAnalysis.timestamp(this)))")
+        }
+        let freshUntil = next ?? this?.addingTimeInterval(86_400)
+        if let freshUntil, freshUntil < now.addingTimeInterval(-leeway) {
+            return .invalid("the OCSP response is stale: its next update was due \(ChainAnalysis.timestamp(freshUntil))")
+        }
+        switch state {
+        case V_OCSP_CERTSTATUS_GOOD:
+            return .good(thisUpdate: this, nextUpdate: freshUntil)
+        case V_OCSP_CERTSTATUS_REVOKED:
+            let name = reason >= 0 ? unsafe OCSP_crl_reason_str(Int(reason)).map { unsafe String(cString: $0) } : nil
+            return .revoked(reason: name, at: unsafe Self.date(revokedAt), thisUpdate: this, nextUpdate: freshUntil)
+        default:
+            return .unknown(thisUpdate: this, nextUpdate: freshUntil)
+        }
+    }
+
+    private static func date(_ time: UnsafeMutablePointer<ASN1_GENERALIZEDTIME>?) -> Date? {
+        guard let time = unsafe time else { return nil }
+        return unsafe Certificate.date(of: UnsafePointer(time))
+    }
+}
+
+/// A certificate revocation list (OpenSSL's `X509_CRL`), freed with X509_CRL_free(3).
+///
+/// Sendable: after it is read it is only looked up, and X509_CRL_get0_by_serial(3)
+/// sorts the list under the CRL's own lock, so many checks may share one.
+@safe final class RevocationList: @unchecked Sendable {
+    private let pointer: OpaquePointer
+
+    private init(pointer: OpaquePointer) {
+        unsafe self.pointer = pointer
+    }
+
+    deinit {
+        unsafe X509_CRL_free(pointer)
+    }
+
+    /// Reads a CRL in DER (d2i_X509_CRL(3)) or PEM (PEM_read_bio_X509_CRL(3)) form.
+    static func read(_ bytes: [UInt8]) -> RevocationList? {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        let der: OpaquePointer? = unsafe bytes.withUnsafeBufferPointer { buffer in
+            var cursor = buffer.baseAddress
+            return unsafe d2i_X509_CRL(nil, &cursor, buffer.count)
+        }
+        if let der = unsafe der { return unsafe RevocationList(pointer: der) }
+        let pem: OpaquePointer? = unsafe bytes.withUnsafeBytes { buffer in
+            guard let bio = unsafe BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
+            defer { unsafe BIO_free(bio) }
+            return unsafe PEM_read_bio_X509_CRL(bio, nil, nil, nil)
+        }
+        guard let pem = unsafe pem else { return nil }
+        return unsafe RevocationList(pointer: pem)
+    }
+
+    /// The time the CRL was issued (X509_CRL_get0_lastUpdate(3)).
+    var thisUpdate: Date? {
+        unsafe X509_CRL_get0_lastUpdate(pointer).flatMap { unsafe Certificate.date(of: $0) }
+    }
+
+    /// The time by which the next CRL is issued (X509_CRL_get0_nextUpdate(3)).
+    var nextUpdate: Date? {
+        unsafe X509_CRL_get0_nextUpdate(pointer).flatMap { unsafe Certificate.date(of: $0) }
+    }
+
+    /// Whether `issuer` issued and signed this CRL (X509_NAME_cmp(3), X509_CRL_verify(3)).
+    func isSigned(by issuer: Certificate) -> Bool {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        guard unsafe X509_NAME_cmp(X509_CRL_get_issuer(pointer), X509_get_subject_name(issuer.pointer)) == 0,
+            let key = unsafe X509_get0_pubkey(issuer.pointer)
+        else { return false }
+        return unsafe X509_CRL_verify(pointer, key) == 1
+    }
+
+    /// Whether the list holds `certificate`'s serial (X509_CRL_get0_by_serial(3)),
+    /// with the reason (the crlReason entry extension) and the revocation date.
+    func entry(for certificate: Certificate) -> (reason: String?, revokedAt: Date?)? {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        var revoked: OpaquePointer? = nil
+        guard let serial = unsafe X509_get0_serialNumber(certificate.pointer),
+            unsafe X509_CRL_get0_by_serial(pointer, &revoked, serial) == 1, let revoked = unsafe revoked
+        else { return nil }
+        let date = unsafe X509_REVOKED_get0_revocationDate(revoked).flatMap { unsafe Certificate.date(of: $0) }
+        var reason: String?
+        if let raw = unsafe X509_REVOKED_get_ext_d2i(revoked, NID_crl_reason, nil, nil) {
+            let enumerated = unsafe raw.assumingMemoryBound(to: ASN1_ENUMERATED.self)
+            let code = unsafe ASN1_ENUMERATED_get(enumerated)
+            unsafe ASN1_ENUMERATED_free(enumerated)
+            reason = unsafe OCSP_crl_reason_str(code).map { unsafe String(cString: $0) }
+        }
+        return (reason, date)
+    }
+}
+
+/// DER encodings and digests of OpenSSL objects, as Swift bytes.
+enum OpenSSLBytes {
+    /// Runs an i2d function twice: once for the length, once into a buffer.
+    static func encode(_ i2d: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
+        let length = i2d(nil)
+        guard length > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        let written = unsafe bytes.withUnsafeMutableBufferPointer { buffer in
+            var cursor = buffer.baseAddress
+            return unsafe i2d(&cursor)
+        }
+        return written == length ? bytes : []
+    }
+
+    /// The SHA-256 digest of `bytes` (EVP_Digest(3)), in lowercase hex.
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let ok = unsafe bytes.withUnsafeBytes { input in
+            unsafe digest.withUnsafeMutableBufferPointer { output in
+                unsafe EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
+            }
+        }
+        guard ok == 1 else { return "" }
+        return digest.prefix(Int(length)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 }
 
@@ -239,7 +519,7 @@ struct SignatureInfo: Sendable, Hashable {
 /// Sendable: after it is loaded, OpenSSL locks its lookups, so many threads may
 /// verify against one store at once (X509_STORE_new(3), "thread safety").
 @safe final class TrustStore: @unchecked Sendable {
-    private let pointer: OpaquePointer
+    fileprivate let pointer: OpaquePointer
 
     private init(pointer: OpaquePointer) {
         unsafe self.pointer = pointer
@@ -417,8 +697,9 @@ private final class IssueCollector {
     /// What a handshake produced.
     enum Outcome {
         /// The handshake completed; `chain` is what the server sent, leaf first
-        /// (SSL_get_peer_cert_chain(3)), and may be empty.
-        case completed(chain: [Certificate], protocolVersion: String, cipher: String)
+        /// (SSL_get_peer_cert_chain(3)), and may be empty; `stapled` is the DER of
+        /// the OCSP response the server stapled, if it was asked for one and sent it.
+        case completed(chain: [Certificate], protocolVersion: String, cipher: String, stapled: [UInt8]?)
         /// The deadline passed while waiting for the server.
         case timeout
         /// The server answered with something that is not TLS.
@@ -429,8 +710,11 @@ private final class IssueCollector {
 
     /// Runs a TLS handshake on a connected non-blocking socket with SNI set to
     /// `serverName` (SSL_set_tlsext_host_name(3), SSL_connect(3)), waiting with
-    /// poll(2) whenever OpenSSL wants to read or write, until `deadline`.
-    func handshake(on socket: Socket, serverName: String, deadline: ContinuousClock.Instant) -> Outcome {
+    /// poll(2) whenever OpenSSL wants to read or write, until `deadline`. With
+    /// `requestStaple`, it asks for a stapled OCSP response (SSL_set_tlsext_status_type(3)).
+    func handshake(
+        on socket: Socket, serverName: String, deadline: ContinuousClock.Instant, requestStaple: Bool = false
+    ) -> Outcome {
         ERR_clear_error()
         guard let ssl = unsafe SSL_new(context) else {
             return .failed(OpenSSLError.drainQueue() ?? "cannot create a TLS connection")
@@ -441,6 +725,9 @@ private final class IssueCollector {
         }
         if !serverName.isEmpty && !serverName.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
             _ = unsafe wachter_SSL_set_tlsext_host_name(ssl, serverName)
+        }
+        if requestStaple {
+            _ = unsafe wachter_SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp)
         }
         while true {
             let result = unsafe SSL_connect(ssl)
@@ -470,10 +757,18 @@ private final class IssueCollector {
         let cipher =
             unsafe SSL_get_current_cipher(ssl).flatMap { unsafe SSL_CIPHER_get_name($0) }
             .map { unsafe String(cString: $0) } ?? ""
+        var stapled: [UInt8]?
+        if requestStaple {
+            var response: UnsafePointer<UInt8>? = nil
+            let length = unsafe wachter_SSL_get_tlsext_status_ocsp_resp(ssl, &response)
+            if let response = unsafe response, length > 0 {
+                stapled = unsafe Array(UnsafeBufferPointer(start: response, count: length))
+            }
+        }
         // Send close_notify once without waiting for the peer's (SSL_shutdown(3)).
         _ = unsafe SSL_shutdown(ssl)
         ERR_clear_error()
-        return .completed(chain: chain, protocolVersion: version, cipher: cipher)
+        return .completed(chain: chain, protocolVersion: version, cipher: cipher, stapled: stapled)
     }
 
     /// Sorts a failed SSL_connect(3) by the reason OpenSSL gives (ERR_get_error(3)).

@@ -78,6 +78,12 @@ public struct ProblemCode: Hashable, Sendable, Codable, CustomStringConvertible 
         case keyMismatch = "key-mismatch"
         case diskDiffersFromServed = "disk-differs-from-served"
         case internalError = "internal-error"
+        case starttlsNotOffered = "starttls-not-offered"
+        case starttlsRefused = "starttls-refused"
+        case starttlsStalled = "starttls-stalled"
+        case revoked = "revoked"
+        case revocationUnchecked = "revocation-unchecked"
+        case revocationResponseInvalid = "revocation-response-invalid"
     }
     private let value: Value
     private init(_ value: Value) { self.value = value }
@@ -133,6 +139,19 @@ public struct ProblemCode: Hashable, Sendable, Codable, CustomStringConvertible 
     /// OpenSSL failed in a way that says nothing about the site.
     public static let internalError = ProblemCode(.internalError)
 
+    /// The server does not offer STARTTLS (IMAP, SMTP), STLS (POP3) or AUTH TLS (FTP).
+    public static let starttlsNotOffered = ProblemCode(.starttlsNotOffered)
+    /// The server answered the greeting or the STARTTLS command with an error, or closed the connection.
+    public static let starttlsRefused = ProblemCode(.starttlsRefused)
+    /// The server stopped answering before TLS started (after its greeting, for example).
+    public static let starttlsStalled = ProblemCode(.starttlsStalled)
+    /// The certificate is revoked (by a verified OCSP response or CRL); the sentence gives the reason.
+    public static let revoked = ProblemCode(.revoked)
+    /// Revocation could not be checked: the OCSP responder or CRL could not be reached in time (soft fail).
+    public static let revocationUnchecked = ProblemCode(.revocationUnchecked)
+    /// An OCSP response or CRL was stale, not signed by the issuer, or not readable.
+    public static let revocationResponseInvalid = ProblemCode(.revocationResponseInvalid)
+
     /// Every code, in a stable order.
     public static let all: [ProblemCode] = Value.allCases.map(ProblemCode.init)
 
@@ -147,7 +166,7 @@ public struct ProblemCode: Hashable, Sendable, Codable, CustomStringConvertible 
     /// The verdict this problem gives a site.
     public var verdict: Verdict {
         switch value {
-        case .expiresSoon, .diskDiffersFromServed: return .warning
+        case .expiresSoon, .diskDiffersFromServed, .revocationUnchecked, .revocationResponseInvalid: return .warning
         case .unresolved, .certFileUnreadable, .keyFileUnreadable, .internalError: return .unknown
         default: return .critical
         }

@@ -15,13 +15,15 @@ public struct Endpoint: Sendable, Hashable, Codable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `HOST:PORT`, `HOST` (port 443), `[IPv6]:PORT` or `[IPv6]`.
+    /// Parses `HOST:PORT`, `HOST` (port 443, or `defaultPort`), `[IPv6]:PORT` or `[IPv6]`.
     ///
-    /// - Parameter text: What the operator typed after `--connect`.
+    /// - Parameters:
+    ///   - text: What the operator typed after `--connect`.
+    ///   - defaultPort: The port when the text names none: 443, or a STARTTLS protocol's.
     /// - Returns: nil when the host is empty or the port is not a number from 1 to 65535.
-    public init?(parsing text: String) {
+    public init?(parsing text: String, defaultPort: UInt16 = 443) {
         var host = Substring(text)
-        var port: UInt16 = 443
+        var port: UInt16 = defaultPort
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return nil }
             let rest = host[host.index(after: close)...]
@@ -33,7 +35,7 @@ public struct Endpoint: Sendable, Hashable, Codable, CustomStringConvertible {
         } else if let colon = host.lastIndex(of: ":") {
             guard host.firstIndex(of: ":") == colon else {
                 // A bare IPv6 address: no port.
-                self.init(host: String(host), port: 443)
+                self.init(host: String(host), port: defaultPort)
                 return
             }
             guard let value = UInt16(host[host.index(after: colon)...]), value > 0 else { return nil }
@@ -61,6 +63,11 @@ public struct SiteCheckRequest: Sendable, Hashable, Codable {
     public var certFile: String?
     /// The private key file the web server uses (PEM), if any.
     public var keyFile: String?
+    /// The plain-text protocol to speak before TLS starts, or nil for TLS at once
+    /// (HTTPS, and the implicit TLS of IMAPS on 993, POP3S on 995 and SMTPS on 465).
+    public var starttls: StartTLSProtocol?
+    /// False to check only the certificate and key files, without any connection.
+    public var connects: Bool
 
     /// Creates a request.
     ///
@@ -69,15 +76,23 @@ public struct SiteCheckRequest: Sendable, Hashable, Codable {
     ///   - connect: Where to connect, or nil for the domain on port 443.
     ///   - certFile: The site's certificate file, if the check should look at it.
     ///   - keyFile: The site's key file, if the check should look at it.
-    public init(domain: String, connect: Endpoint? = nil, certFile: String? = nil, keyFile: String? = nil) {
+    ///   - starttls: The protocol to speak before TLS, or nil for TLS at once.
+    ///   - connects: False to check the files alone, without a connection.
+    public init(
+        domain: String, connect: Endpoint? = nil, certFile: String? = nil, keyFile: String? = nil,
+        starttls: StartTLSProtocol? = nil, connects: Bool = true
+    ) {
         self.domain = domain
         self.connect = connect
         self.certFile = certFile
         self.keyFile = keyFile
+        self.starttls = starttls
+        self.connects = connects
     }
 
-    /// The endpoint the check connects to.
+    /// The endpoint the check connects to: `connect`, else the domain on port 443
+    /// (or the STARTTLS protocol's usual port).
     public var endpoint: Endpoint {
-        connect ?? Endpoint(host: domain, port: 443)
+        connect ?? Endpoint(host: domain, port: starttls?.defaultPort ?? 443)
     }
 }

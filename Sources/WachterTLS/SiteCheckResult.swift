@@ -53,8 +53,10 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
 public struct SiteCheckResult: Sendable, Hashable, Codable {
     /// The domain that was checked.
     public var domain: String
-    /// Where the check connected, as `host:port`.
-    public var endpoint: String
+    /// Where the check connected, as `host:port`; nil when only files were checked.
+    public var endpoint: String?
+    /// The protocol spoken before TLS started, if any.
+    public var starttls: StartTLSProtocol?
     /// The worst verdict of the problems, or `ok` when there are none.
     public var verdict: Verdict
     /// Every problem found, served ones first.
@@ -73,6 +75,9 @@ public struct SiteCheckResult: Sendable, Hashable, Codable {
     public var protocolVersion: String?
     /// How long the network part of the check took, in milliseconds.
     public var milliseconds: Int
+    /// What the revocation check found, where the served certificate names an OCSP
+    /// responder or a CRL; nil when it names neither or revocation was not checked.
+    public var revocation: RevocationStatus?
 
     /// Creates a result; the verdict is the worst of the problems' verdicts.
     ///
@@ -85,12 +90,17 @@ public struct SiteCheckResult: Sendable, Hashable, Codable {
     ///   - disk: The certificate file's certificate, if any.
     ///   - protocolVersion: The negotiated protocol, if any.
     ///   - milliseconds: How long the network part took.
+    ///   - starttls: The protocol spoken before TLS, if any.
+    ///   - revocation: What the revocation check found, if it ran.
     public init(
-        domain: String, endpoint: String, problems: [Problem], checkedAt: Date, served: CertificateSummary?,
-        disk: CertificateSummary?, protocolVersion: String?, milliseconds: Int
+        domain: String, endpoint: String?, problems: [Problem], checkedAt: Date, served: CertificateSummary?,
+        disk: CertificateSummary?, protocolVersion: String?, milliseconds: Int, starttls: StartTLSProtocol? = nil,
+        revocation: RevocationStatus? = nil
     ) {
         self.domain = domain
         self.endpoint = endpoint
+        self.starttls = starttls
+        self.revocation = revocation
         self.verdict = Verdict.worst(problems.map(\.verdict))
         self.problems = problems
         self.checkedAt = checkedAt
@@ -108,5 +118,64 @@ public struct SiteCheckResult: Sendable, Hashable, Codable {
     /// - Returns: True when at least one problem has it.
     public func has(_ code: ProblemCode) -> Bool {
         problems.contains { $0.code == code }
+    }
+}
+
+/// What a revocation check found for the served certificate.
+public struct RevocationStatus: Sendable, Hashable, Codable {
+    /// The certificate's standing.
+    public enum State: String, Sendable, Hashable, Codable {
+        /// A verified, fresh OCSP response or CRL says it is not revoked.
+        case good
+        /// A verified, fresh OCSP response or CRL says it is revoked.
+        case revoked
+        /// The responder does not know the certificate.
+        case unknown
+        /// No verified answer could be had (soft fail).
+        case unchecked
+    }
+
+    /// Where an answer came from.
+    public enum Source: String, Sendable, Hashable, Codable {
+        /// The OCSP response the server stapled to the handshake.
+        case stapled
+        /// The OCSP responder named in the certificate.
+        case ocsp
+        /// The CRL named in the certificate.
+        case crl
+    }
+
+    /// The certificate's standing.
+    public var state: State
+    /// Where the answer came from; nil when there was none.
+    public var source: Source?
+    /// Whether the answer came from the cache (memory or disk) rather than the network.
+    public var cached: Bool
+    /// The revocation reason (RFC 5280 5.3.1), such as `keyCompromise`, when revoked.
+    public var reason: String?
+    /// When it was revoked, when known.
+    public var revokedAt: Date?
+    /// When the answer stops being fresh (its nextUpdate), when known.
+    public var nextUpdate: Date?
+
+    /// Creates a status.
+    ///
+    /// - Parameters:
+    ///   - state: The standing.
+    ///   - source: Where the answer came from.
+    ///   - cached: Whether it came from the cache.
+    ///   - reason: The revocation reason.
+    ///   - revokedAt: The revocation time.
+    ///   - nextUpdate: The answer's nextUpdate.
+    public init(
+        state: State, source: Source?, cached: Bool = false, reason: String? = nil, revokedAt: Date? = nil,
+        nextUpdate: Date? = nil
+    ) {
+        self.state = state
+        self.source = source
+        self.cached = cached
+        self.reason = reason
+        self.revokedAt = revokedAt
+        self.nextUpdate = nextUpdate
     }
 }

@@ -2,6 +2,10 @@ public import Foundation
 public import Logging
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Which root certificates a check trusts.
 public enum TrustSource: Sendable, Hashable {
     /// The system's trust store (OpenSSL's default paths; /etc/ssl/certs on Debian).
@@ -89,6 +93,7 @@ public struct SiteChecker: Sendable {
     private let trust: TrustStore
     private let client: TLSClient
     private let logger: Logger
+    private let revocation: RevocationChecker?
 
     /// Loads the trust store and sets up the TLS client.
     ///
@@ -99,11 +104,15 @@ public struct SiteChecker: Sendable {
     ///   - concurrency: How many sites to check at a time (at least 1).
     ///   - logger: Where to log each finished site (debug) and each batch (info), with
     ///     the data in metadata.
+    ///   - checkRevocation: Whether to check the served leaf's revocation (stapled
+    ///     OCSP, the OCSP responder, the CRL; docs/TLS.md).
+    ///   - revocationCache: A directory that keeps OCSP responses and CRLs between
+    ///     runs, until their next update; nil keeps them in memory only.
     /// - Throws: `TLSCheckError` when the trust store does not load or OpenSSL fails.
     public init(
         trust: TrustSource = .system, warnDays: Int = SiteChecker.defaultWarnDays,
         timeout: Duration = SiteChecker.defaultTimeout, concurrency: Int = SiteChecker.defaultConcurrency,
-        logger: Logger = Logger(label: "wachter.tls")
+        logger: Logger = Logger(label: "wachter.tls"), checkRevocation: Bool = true, revocationCache: String? = nil
     ) throws(TLSCheckError) {
         if case .pemFile(let path) = trust, let reason = Socket.unreadableReason(path) {
             throw TLSCheckError(.trustStoreUnavailable, "cannot read the CA file \(path): \(reason)")
@@ -121,6 +130,7 @@ public struct SiteChecker: Sendable {
         } catch {
             throw TLSCheckError(.openSSLFailure, error.message, cause: error.detail)
         }
+        self.revocation = checkRevocation ? RevocationChecker(trust: self.trust, cacheDirectory: revocationCache) : nil
         self.warnDays = max(0, warnDays)
         self.timeout = timeout
         self.concurrency = max(1, concurrency)
@@ -142,7 +152,8 @@ public struct SiteChecker: Sendable {
         let width = min(concurrency, requests.count)
         let pool = WorkerPool(threads: width)
         defer { pool.shutdown() }
-        let probe = SiteProbe(analysis: ChainAnalysis(trust: trust, warnDays: warnDays), client: client, timeout: timeout)
+        let probe = SiteProbe(
+            analysis: ChainAnalysis(trust: trust, warnDays: warnDays), client: client, timeout: timeout, revocation: revocation)
         let started = ContinuousClock.now
         let batch = Batch(count: requests.count)
         let logger = self.logger
@@ -174,6 +185,22 @@ public struct SiteChecker: Sendable {
             ])
         return results
     }
+
+    /// Where OCSP responses and CRLs are cached between runs by default:
+    /// `/var/cache/wachter/revocation` for root, else `$XDG_CACHE_HOME/wachter/revocation`
+    /// or `~/.cache/wachter/revocation`.
+    ///
+    /// - Parameter environment: The process environment.
+    /// - Returns: The directory (made 0700 when first used).
+    public static func defaultRevocationCache(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if geteuid() == 0 { return "/var/cache/wachter/revocation" }
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/wachter/revocation" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/wachter/revocation"
+    }
+
+    /// How many OCSP and CRL fetches over the network this checker has made so far;
+    /// answers from the cache do not count.
+    public var revocationFetches: Int { revocation?.fetchCount ?? 0 }
 
     /// Checks one site.
     ///

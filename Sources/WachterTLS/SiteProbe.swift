@@ -6,6 +6,8 @@ struct SiteProbe: Sendable {
     let analysis: ChainAnalysis
     let client: TLSClient
     let timeout: Duration
+    /// Checks revocation of the served leaf; nil to leave revocation alone.
+    let revocation: RevocationChecker?
 
     func run(_ request: SiteCheckRequest, now: Date) -> SiteCheckResult {
         let endpoint = request.endpoint
@@ -15,41 +17,78 @@ struct SiteProbe: Sendable {
         var served: CertificateSummary?
         var servedLeaf: Certificate?
         var protocolVersion: String?
+        var revocationStatus: RevocationStatus?
         func add(_ code: ProblemCode, _ message: String) {
             problems.append(Problem(code, message, source: .served))
         }
 
-        do {
-            let socket = try Socket.connect(host: endpoint.host, port: endpoint.port, deadline: deadline)
-            switch client.handshake(on: socket, serverName: request.domain, deadline: deadline) {
-            case .completed(let chain, let version, _):
-                protocolVersion = version
-                if let outcome = analysis.analyze(chain: chain, domain: request.domain, now: now, source: .served) {
-                    problems += outcome.problems
-                    served = outcome.summary
-                    servedLeaf = chain.first
-                } else {
-                    add(.noCertificate, "\(endpoint) completed the handshake without sending a certificate.")
+        if request.connects {
+            do {
+                let socket = try Socket.connect(host: endpoint.host, port: endpoint.port, deadline: deadline)
+                var ready = true
+                if let starttls = request.starttls {
+                    var dialogue = StartTLSDialogue(socket: socket, deadline: deadline)
+                    switch dialogue.run(starttls) {
+                    case .ready:
+                        break
+                    case .notOffered(let detail):
+                        ready = false
+                        add(
+                            .starttlsNotOffered,
+                            "\(endpoint) speaks \(starttls.rawValue.uppercased()) but does not offer TLS: \(detail).")
+                    case .refused(let detail):
+                        ready = false
+                        add(.starttlsRefused, "\(endpoint) did not start TLS over \(starttls.rawValue.uppercased()): \(detail).")
+                    case .stalled(let step):
+                        ready = false
+                        add(
+                            .starttlsStalled,
+                            "\(endpoint) stopped answering: no \(step) within \(Self.seconds(timeout)) (\(starttls.rawValue.uppercased()))."
+                        )
+                    }
                 }
-            case .timeout:
-                add(
-                    .timeout,
-                    "\(endpoint) accepted the connection but did not finish the TLS handshake within \(Self.seconds(timeout)).")
-            case .notTLS(let detail):
-                add(.noTLS, "\(endpoint) answers, but not with TLS (\(detail)).")
-            case .failed(let detail):
-                add(.handshakeFailure, "The TLS handshake with \(endpoint) for \(request.domain) failed: \(detail).")
-            }
-        } catch {
-            switch error {
-            case .refused:
-                add(.connectionRefused, "Nothing listens on \(endpoint): the connection was refused.")
-            case .timeout:
-                add(.timeout, "\(endpoint) did not accept a connection within \(Self.seconds(timeout)).")
-            case .unresolved(let detail):
-                add(.unresolved, "The name \(endpoint.host) does not resolve (\(detail)).")
-            case .failed(let detail):
-                add(.connectionFailed, "Cannot connect to \(endpoint): \(detail).")
+                if ready {
+                    switch client.handshake(
+                        on: socket, serverName: request.domain, deadline: deadline, requestStaple: revocation != nil)
+                    {
+                    case .completed(let chain, let version, _, let stapled):
+                        protocolVersion = version
+                        if let outcome = analysis.analyze(chain: chain, domain: request.domain, now: now, source: .served) {
+                            problems += outcome.problems
+                            served = outcome.summary
+                            servedLeaf = chain.first
+                            if let revocation, let leaf = chain.first {
+                                let checked = revocation.check(
+                                    leaf: leaf, issuer: outcome.issuer, stapled: stapled, now: now,
+                                    deadline: .now + timeout, timeout: timeout)
+                                problems += checked.problems
+                                revocationStatus = checked.status
+                            }
+                        } else {
+                            add(.noCertificate, "\(endpoint) completed the handshake without sending a certificate.")
+                        }
+                    case .timeout:
+                        add(
+                            .timeout,
+                            "\(endpoint) accepted the connection but did not finish the TLS handshake within \(Self.seconds(timeout))."
+                        )
+                    case .notTLS(let detail):
+                        add(.noTLS, "\(endpoint) answers, but not with TLS (\(detail)).")
+                    case .failed(let detail):
+                        add(.handshakeFailure, "The TLS handshake with \(endpoint) for \(request.domain) failed: \(detail).")
+                    }
+                }
+            } catch {
+                switch error {
+                case .refused:
+                    add(.connectionRefused, "Nothing listens on \(endpoint): the connection was refused.")
+                case .timeout:
+                    add(.timeout, "\(endpoint) did not accept a connection within \(Self.seconds(timeout)).")
+                case .unresolved(let detail):
+                    add(.unresolved, "The name \(endpoint.host) does not resolve (\(detail)).")
+                case .failed(let detail):
+                    add(.connectionFailed, "Cannot connect to \(endpoint): \(detail).")
+                }
             }
         }
         let elapsed = started.duration(to: .now).components
@@ -69,8 +108,9 @@ struct SiteProbe: Sendable {
             problems.append(Problem(.keyFileMissing, "The key file \(path) does not exist.", source: .disk))
         }
         return SiteCheckResult(
-            domain: request.domain, endpoint: endpoint.description, problems: problems, checkedAt: now,
-            served: served, disk: disk, protocolVersion: protocolVersion, milliseconds: milliseconds)
+            domain: request.domain, endpoint: request.connects ? endpoint.description : nil, problems: problems,
+            checkedAt: now, served: served, disk: disk, protocolVersion: protocolVersion, milliseconds: milliseconds,
+            starttls: request.connects ? request.starttls : nil, revocation: revocationStatus)
     }
 
     private func checkCertificateFile(

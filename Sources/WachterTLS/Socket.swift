@@ -1,7 +1,7 @@
 internal import Glibc
 
 /// The only file of WachterTLS that calls the C library's networking functions
-/// (getaddrinfo(3), socket(2), connect(2), poll(2), close(2)). Everything it
+/// (getaddrinfo(3), socket(2), connect(2), poll(2), recv(2), send(2), close(2)). Everything it
 /// returns is a Swift value; `errno` is read right after the call that set it.
 ///
 /// Every socket is non-blocking, and every wait is a poll(2) bounded by a deadline,
@@ -109,6 +109,56 @@ final class Socket {
             if count > 0 { return true }
             if count < 0 && errno != EINTR { return true }
         }
+    }
+
+    /// What `receive(upTo:until:)` got.
+    enum Received {
+        /// Some bytes (never empty).
+        case bytes([UInt8])
+        /// The peer closed the connection.
+        case closed
+        /// The deadline passed before anything arrived.
+        case timeout
+        /// recv(2) failed; the text is strerror(3)'s.
+        case failed(String)
+    }
+
+    /// Reads what has arrived, at most `count` bytes, waiting with poll(2) until
+    /// something arrives or the deadline passes (recv(2)).
+    func receive(upTo count: Int, until deadline: ContinuousClock.Instant) -> Received {
+        var buffer = [UInt8](repeating: 0, count: count)
+        while true {
+            guard wait(for: .readable, until: deadline) else { return .timeout }
+            let result = unsafe buffer.withUnsafeMutableBytes { bytes in
+                unsafe recv(descriptor, bytes.baseAddress, bytes.count, 0)
+            }
+            let code = errno
+            if result > 0 { return .bytes(Array(buffer.prefix(result))) }
+            if result == 0 { return .closed }
+            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { continue }
+            return .failed(Self.errorText(code))
+        }
+    }
+
+    /// Sends every byte, waiting with poll(2) while the socket buffer is full (send(2),
+    /// with MSG_NOSIGNAL so that a closed peer is an error, not a SIGPIPE).
+    ///
+    /// - Returns: nil when everything was sent; otherwise why not.
+    func send(_ bytes: [UInt8], until deadline: ContinuousClock.Instant) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            guard wait(for: .writable, until: deadline) else { return "timed out while sending" }
+            let result = unsafe bytes.withUnsafeBytes { buffer in
+                unsafe Glibc.send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            let code = errno
+            if result > 0 {
+                offset += result
+            } else if !(code == EAGAIN || code == EWOULDBLOCK || code == EINTR) {
+                return Self.errorText(code)
+            }
+        }
+        return nil
     }
 
     /// getsockopt(2) SO_ERROR: the outcome of a non-blocking connect.

@@ -22,14 +22,31 @@ struct SiteCheckCommand: AsyncParsableCommand {
             chain, key size and signature digest. With --cert-file and --key-file it also
             checks the files the web server uses, and whether they are what it serves.
 
-            Every problem has a stable code (docs/TLS.md lists them), such as expired,
-            expires-soon, hostname-mismatch, incomplete-chain or disk-differs-from-served.
+            Mail and FTP servers: --starttls imap|pop3|smtp|ftp speaks the protocol's
+            greeting and STARTTLS command (IMAP STARTTLS, POP3 STLS, SMTP EHLO and
+            STARTTLS, FTP AUTH TLS) before the handshake; the default port is then 143,
+            110, 587 or 21. Implicit TLS (IMAPS 993, POP3S 995, SMTPS 465) needs only
+            --connect HOST:PORT.
 
-            Without domains, every site registered with `wachter site add` is checked, each
-            with its own --connect, certificate and key file. A named domain that is
-            registered uses those too, unless the command line gives its own. The results
-            of registered sites are stored for `site list` and the weekly report. Domains
-            that are not registered are checked all the same, and nothing is stored.
+            Revocation: the stapled OCSP response, else the OCSP responder named in the
+            certificate (bounded by --timeout), else its CRL; answers are verified and
+            cached until their next update (--revocation-cache). A revoked certificate is
+            critical; a responder that cannot be reached is a warning. A certificate that
+            names neither costs no fetch. --no-revocation turns this off.
+
+            --no-connect checks only --cert-file and --key-file, without any connection.
+
+            Every problem has a stable code (docs/TLS.md lists them), such as expired,
+            expires-soon, hostname-mismatch, revoked, starttls-not-offered or
+            disk-differs-from-served.
+
+            Without domains, every site registered with `wachter site add` is checked, at
+            each of its endpoints (`wachter site endpoint add`), with its certificate and
+            key file; a files-only site without a connection. A named domain that is
+            registered uses those too, unless the command line gives its own --connect,
+            --starttls or --no-connect. The results of registered sites are stored for
+            `site list` and the weekly report. Domains that are not registered are checked
+            all the same, and nothing is stored.
 
             On a terminal, a progress line on standard error counts the sites done.
 
@@ -50,6 +67,27 @@ struct SiteCheckCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Connect here instead of to each domain on port 443; SNI stays the domain.", valueName: "host:port"))
     var connect: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Speak this protocol before TLS: imap, pop3, smtp or ftp (default port 143, 110, 587, 21).",
+            valueName: "protocol"))
+    var starttls: String?
+
+    @Flag(name: .long, help: "Check only --cert-file and --key-file, without any connection.")
+    var noConnect = false
+
+    @Flag(name: .long, help: "Do not check whether served certificates are revoked (OCSP, CRL).")
+    var noRevocation = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Keep OCSP responses and CRLs here until their next update.",
+            discussion: "Default: /var/cache/wachter/revocation for root, else ~/.cache/wachter/revocation.",
+            valueName: "dir"))
+    var revocationCache: String?
 
     @Option(name: .long, help: ArgumentHelp("Trust the roots in this PEM bundle instead of the system store.", valueName: "pem"))
     var caFile: String?
@@ -80,8 +118,13 @@ struct SiteCheckCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    /// The parsed `--connect`, set by `validate()`.
-    private var endpoint: Endpoint? { connect.flatMap(Endpoint.init(parsing:)) }
+    /// The parsed `--starttls`, checked by `validate()`.
+    private var startTLSProtocol: StartTLSProtocol? { starttls.flatMap(StartTLSProtocol.init(rawValue:)) }
+
+    /// The parsed `--connect`, checked by `validate()`.
+    private var endpoint: Endpoint? {
+        connect.flatMap { Endpoint(parsing: $0, defaultPort: startTLSProtocol?.defaultPort ?? 443) }
+    }
 
     func validate() throws {
         for domain in domains {
@@ -90,6 +133,15 @@ struct SiteCheckCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(error.message.prefix(1).uppercased())\(error.message.dropFirst()).")
             }
+        }
+        if let starttls, StartTLSProtocol(rawValue: starttls) == nil {
+            throw ValidationError("--starttls must be imap, pop3, smtp or ftp, not '\(starttls)'.")
+        }
+        if noConnect && (connect != nil || starttls != nil) {
+            throw ValidationError("--no-connect checks files alone: leave out --connect and --starttls.")
+        }
+        if noConnect && certFile == nil && domains.isEmpty {
+            throw ValidationError("--no-connect needs --cert-file (and --key-file) and one domain.")
         }
         if let connect, Endpoint(parsing: connect) == nil {
             throw ValidationError("--connect '\(connect)' is not HOST:PORT; write it as 192.0.2.10:443 or [2001:db8::1]:443.")
@@ -117,7 +169,8 @@ struct SiteCheckCommand: AsyncParsableCommand {
         // A TLSCheckError prints as "Error: <sentence>" and exits 1.
         let checker = try SiteChecker(
             trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
-            timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger)
+            timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger,
+            checkRevocation: !noRevocation, revocationCache: revocationCache ?? SiteChecker.defaultRevocationCache())
         // The store is needed for registered sites; ad-hoc domains are checked without one.
         let service: WachterServices? =
             domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.services() : nil
@@ -129,11 +182,8 @@ struct SiteCheckCommand: AsyncParsableCommand {
             throw WachterError(
                 .notFound, "no sites are registered; add one with `wachter site add DOMAIN --customer ID`, or name domains")
         }
-        let requests = names.filter { seen.insert($0).inserted }.map { domain in
-            let site = registered[domain]
-            return SiteCheckRequest(
-                domain: domain, connect: endpoint ?? site?.connect.flatMap(Endpoint.init(parsing:)),
-                certFile: certFile ?? site?.certFile, keyFile: keyFile ?? site?.keyFile)
+        let requests = names.filter { seen.insert($0).inserted }.flatMap { domain in
+            self.requests(for: domain, site: registered[domain])
         }
         let progress = isatty(STDERR_FILENO) == 1 && requests.count > 1 ? ProgressLine(total: requests.count) : nil
         let results = await checker.check(requests, now: GlobalOptions.clock().now()) { done, total in
@@ -144,7 +194,8 @@ struct SiteCheckCommand: AsyncParsableCommand {
             results.filter { registered[$0.domain] != nil }.map { result in
                 SiteCheckRecord(
                     domain: result.domain, checkedAt: result.checkedAt, verdict: result.verdict.rawValue,
-                    problems: result.problems.map(\.message), notAfter: result.notAfter)
+                    problems: result.problems.map(\.message), notAfter: result.notAfter, endpoint: result.endpoint,
+                    starttls: result.starttls?.rawValue, codes: result.problems.map(\.code.description))
             })
         let worst = Verdict.worst(results.map(\.verdict))
         if global.json {
@@ -154,6 +205,30 @@ struct SiteCheckCommand: AsyncParsableCommand {
         }
         if worst != .ok {
             throw ExitCode(worst.exitCode)
+        }
+    }
+
+    /// The checks of one domain: the command line's endpoint or files alone when it
+    /// gives them; else each endpoint of the registered site (its files with the
+    /// first), or its files alone; else the domain on port 443.
+    private func requests(for domain: String, site: Site?) -> [SiteCheckRequest] {
+        let certFile = self.certFile ?? site?.certFile
+        let keyFile = self.keyFile ?? site?.keyFile
+        if noConnect || (site?.filesOnly == true && connect == nil && starttls == nil) {
+            return [SiteCheckRequest(domain: domain, certFile: certFile, keyFile: keyFile, connects: false)]
+        }
+        let endpoints = site?.endpoints ?? []
+        if connect != nil || starttls != nil || endpoints.isEmpty {
+            return [
+                SiteCheckRequest(
+                    domain: domain, connect: endpoint, certFile: certFile, keyFile: keyFile, starttls: startTLSProtocol)
+            ]
+        }
+        return endpoints.enumerated().map { index, registered in
+            let starttls = registered.starttls.flatMap(StartTLSProtocol.init(rawValue:))
+            return SiteCheckRequest(
+                domain: domain, connect: Endpoint(parsing: registered.connect, defaultPort: starttls?.defaultPort ?? 443),
+                certFile: index == 0 ? certFile : nil, keyFile: index == 0 ? keyFile : nil, starttls: starttls)
         }
     }
 
@@ -170,8 +245,17 @@ struct SiteCheckCommand: AsyncParsableCommand {
                     days < 0
                     ? "  expired \(day(notAfter))" : "  until \(day(notAfter)) (\(days) \(days == 1 ? "day" : "days") left)"
             }
-            if result.endpoint != "\(result.domain):443" {
-                line += "  via \(result.endpoint)"
+            if let endpoint = result.endpoint, endpoint != "\(result.domain):443" || result.starttls != nil {
+                line += "  via \(endpoint)"
+            }
+            if let starttls = result.starttls {
+                line += " (STARTTLS \(starttls))"
+            }
+            if result.endpoint == nil {
+                line += "  (files only)"
+            }
+            if result.revocation?.state == .revoked {
+                line += "  REVOKED"
             }
             output += line + "\n"
             for problem in result.problems {

@@ -44,6 +44,9 @@ import WachterTLS
         (["a.example", "--timeout", "0"], "--timeout"),
         (["a.example", "--concurrency", "0"], "--concurrency"),
         (["a.example", "b.example", "--cert-file", "/tmp/c.pem"], "exactly one domain"),
+        (["a.example", "--starttls", "imaps"], "imap, pop3, smtp or ftp"),
+        (["a.example", "--no-connect", "--connect", "192.0.2.1:443", "--cert-file", "/tmp/c.pem"], "--no-connect"),
+        (["--no-connect"], "--cert-file"),
     ])
     func mistakesAreValidationErrorsThatSayHowToFixThem(arguments: [String], fix: String) {
         do {
@@ -53,6 +56,38 @@ import WachterTLS
             #expect(SiteCheckCommand.exitCode(for: error) == .validationFailure)
             #expect(SiteCheckCommand.message(for: error).contains(fix), "\(SiteCheckCommand.message(for: error))")
         }
+    }
+
+    @Test func mailAndFilesOptionsParse() throws {
+        let mail = try SiteCheckCommand.parse(["mail.example", "--starttls", "smtp", "--connect", "192.0.2.1:25"])
+        #expect(mail.starttls == "smtp")
+        #expect(!mail.noConnect && !mail.noRevocation)
+        let files = try SiteCheckCommand.parse([
+            "new.example", "--no-connect", "--cert-file", "/tmp/c.pem", "--key-file", "/tmp/c.key", "--no-revocation",
+            "--revocation-cache", "/tmp/cache",
+        ])
+        #expect(files.noConnect && files.noRevocation)
+        #expect(files.revocationCache == "/tmp/cache")
+    }
+
+    @Test func textNamesMailEndpointsFilesAndRevokedCertificates() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let text = SiteCheckCommand.text([
+            SiteCheckResult(
+                domain: "mail.example", endpoint: "192.0.2.1:143", problems: [], checkedAt: now, served: nil, disk: nil,
+                protocolVersion: "TLSv1.3", milliseconds: 3, starttls: .imap),
+            SiteCheckResult(
+                domain: "new.example", endpoint: nil, problems: [], checkedAt: now, served: nil, disk: nil,
+                protocolVersion: nil, milliseconds: 0),
+            SiteCheckResult(
+                domain: "gone.example", endpoint: "gone.example:443",
+                problems: [Problem(.revoked, "The certificate was revoked.", source: .served)], checkedAt: now, served: nil,
+                disk: nil, protocolVersion: "TLSv1.3", milliseconds: 3,
+                revocation: RevocationStatus(state: .revoked, source: .ocsp, reason: "keyCompromise")),
+        ])
+        #expect(text.contains("via 192.0.2.1:143 (STARTTLS imap)"))
+        #expect(text.contains("(files only)"))
+        #expect(text.contains("REVOKED"))
     }
 
     @Test func textShowsVerdictProblemsAndSummary() {

@@ -190,6 +190,29 @@ struct ReportBuilderTests {
         #expect(html.contains("Certificates expiring per week"))
     }
 
+    @Test func revokedCertificatesComeFirstAndMailEndpointsAreNamed() throws {
+        let fixture = try ReportFixture(rich: false)
+        let sites = FixedSites(checks: [
+            SiteCheckSummary(
+                domain: "shop.example", verdict: "critical", problems: ["expired"], checkedAt: ReportFixture.day(-1),
+                notAfter: ReportFixture.day(-2), endpoint: "shop.example:443", codes: ["expired"]),
+            SiteCheckSummary(
+                domain: "mail.example", verdict: "critical", problems: ["The certificate was revoked."],
+                checkedAt: ReportFixture.day(-1), notAfter: ReportFixture.day(200), endpoint: "192.0.2.10:143",
+                starttls: "imap", codes: ["revoked"]),
+            SiteCheckSummary(
+                domain: "mail.example", verdict: "warning", problems: ["soon"], checkedAt: ReportFixture.day(-1),
+                notAfter: ReportFixture.day(5), endpoint: "192.0.2.10:993", codes: ["expires-soon"]),
+        ])
+        let report = try fixture.report(sites: sites)
+        #expect(report.sites.problems.items.map(\.endpoint) == ["192.0.2.10:143", "shop.example:443", "192.0.2.10:993"])
+        #expect(report.sites.problems.items.map(\.revoked) == [true, false, false])
+        let text = try ReportRenderer.render(report, as: .text)
+        #expect(text.contains("IMAP STARTTLS 192.0.2.10:143"))
+        #expect(text.contains("IMAPS 192.0.2.10:993"))
+        #expect(text.contains("critical (revoked)"))
+    }
+
     @Test func aLimitListsFewerAndCountsTheRest() throws {
         let fixture = try ReportFixture(rich: false)
         try fixture.at(-500).customers.add(id: "many", name: "Many")

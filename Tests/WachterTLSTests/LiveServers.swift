@@ -11,6 +11,11 @@ struct LiveServers: Sendable {
     let noCertificatePort: UInt16
     let silentPort: UInt16
     let closedPort: UInt16
+    /// Every port serve.env lists, by name, such as `SMTP_PORT` or `OCSP_PORT`.
+    let ports: [String: UInt16]
+
+    /// A port serve.env lists, such as `port("SMTP_STALL")` for SMTP_STALL_PORT.
+    func port(_ name: String) -> UInt16 { ports[name + "_PORT"] ?? 0 }
 
     /// The path of a file in the PKI directory.
     func file(_ name: String) -> String { directory + "/" + name }
@@ -49,7 +54,7 @@ struct LiveServers: Sendable {
             return .success(
                 LiveServers(
                     directory: directory, tlsPort: tls, plainPort: plain, noCertificatePort: noCertificate,
-                    silentPort: silent, closedPort: closed))
+                    silentPort: silent, closedPort: closed, ports: ports))
         } catch {
             return .failure(error)
         }

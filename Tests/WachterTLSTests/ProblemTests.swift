@@ -29,9 +29,15 @@ import WachterTLS
         #expect(ProblemCode(name: "no-such-code") == nil)
     }
 
-    @Test func onlyExpiringSoonAndForgottenReloadAreWarnings() {
+    @Test func onlyExpiringSoonForgottenReloadAndSoftFailedRevocationAreWarnings() {
         let warnings = ProblemCode.all.filter { $0.verdict == .warning }
-        #expect(Set(warnings) == [.expiresSoon, .diskDiffersFromServed])
+        #expect(Set(warnings) == [.expiresSoon, .diskDiffersFromServed, .revocationUnchecked, .revocationResponseInvalid])
+    }
+
+    @Test func revokedAndStartTLSFailuresAreCritical() {
+        for code in [ProblemCode.revoked, .starttlsNotOffered, .starttlsRefused, .starttlsStalled] {
+            #expect(code.verdict == .critical, "\(code)")
+        }
     }
 
     @Test func resultVerdictIsTheWorstOfItsProblems() {

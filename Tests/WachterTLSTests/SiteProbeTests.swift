@@ -115,4 +115,43 @@ import WachterTLS
         #expect(result.problems.last?.source == .disk)
         #expect(result.disk != nil)
     }
+
+    /// Files alone (`--no-connect`): every on-disk problem code, with a domain that
+    /// does not resolve, so that any connection attempt would show as `unresolved`.
+    @Test(arguments: [
+        ("healthy-rsa.pem", "healthy-rsa.key", [ProblemCode]()),
+        ("no-such.pem", "healthy-rsa.key", [.certFileMissing]),
+        ("db", "healthy-rsa.key", [.certFileUnreadable]),
+        ("openssl-ca.cnf", "healthy-rsa.key", [.certFileInvalid]),
+        ("healthy-rsa.pem", "no-such.key", [.keyFileMissing]),
+        ("healthy-rsa.pem", "healthy-rsa.crt", [.keyFileUnreadable]),
+        ("healthy-rsa.pem", "healthy-ec.key", [.keyMismatch]),
+        ("expired.pem", "expired.key", [.hostnameMismatch, .expired]),
+        ("incomplete.pem", "incomplete.key", [.hostnameMismatch, .incompleteChain]),
+        ("weak-key.pem", "weak-key.key", [.hostnameMismatch, .weakKey]),
+    ])
+    func filesAloneWithoutAConnection(cert: String, key: String, expected: [ProblemCode]) async throws {
+        let (checker, servers, _) = try setup()
+        let domain =
+            cert == "healthy-rsa.pem" || cert == "no-such.pem" || cert == "db" || cert == "openssl-ca.cnf"
+            ? "healthy-rsa.test" : "nothing-here.invalid"
+        let result = await checker.check(
+            SiteCheckRequest(domain: domain, certFile: servers.file(cert), keyFile: servers.file(key), connects: false),
+            now: Date())
+        #expect(Set(result.problems.map(\.code)) == Set(expected), "\(result.problems)")
+        #expect(result.problems.allSatisfy { $0.source == .disk })
+        #expect(result.endpoint == nil)
+        #expect(result.served == nil && result.protocolVersion == nil)
+    }
+
+    @Test func filesAloneOfAnUnresolvableNameMakeNoConnection() async throws {
+        let (checker, servers, _) = try setup()
+        let result = await checker.check(
+            SiteCheckRequest(
+                domain: "healthy-ec.test", connect: Endpoint(host: "nothing-here.invalid", port: 443),
+                certFile: servers.file("healthy-ec.pem"), keyFile: servers.file("healthy-ec.key"), connects: false),
+            now: Date())
+        #expect(result.verdict == .ok, "\(result.problems)")
+        #expect(result.disk?.names == ["healthy-ec.test"])
+    }
 }

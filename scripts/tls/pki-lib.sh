@@ -55,6 +55,31 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ leaf_ocsp_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $ENV::PKI_SAN
+authorityInfoAccess = OCSP;URI:$ENV::PKI_OCSP
+[ leaf_crl_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $ENV::PKI_SAN
+crlDistributionPoints = URI:$ENV::PKI_CRL
+[ leaf_both_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = $ENV::PKI_SAN
+authorityInfoAccess = OCSP;URI:$ENV::PKI_OCSP
+crlDistributionPoints = URI:$ENV::PKI_CRL
 [ self_ext ]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -62,7 +87,7 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 subjectAltName = $ENV::PKI_SAN
 EOF
-    export PKI_SAN=DNS:unused
+    export PKI_SAN=DNS:unused PKI_OCSP=http://127.0.0.1:9/ PKI_CRL=http://127.0.0.1:9/unused.crl
     pki_ca root "/O=Wachter Test/CN=Wachter Test Root" "" trusted-root
     pki_ca intermediate "/O=Wachter Test/CN=Wachter Test Intermediate" root trusted
     pki_ca other-root "/O=Elsewhere/CN=Elsewhere Root" "" other-root
@@ -87,6 +112,8 @@ pki_ca() {
 
 # leaf NAME KEYTYPE SAN START-DAYS END-DAYS [SUBJECT] [trusted|other] [DIGEST] [KEYFILE]
 # KEYTYPE: rsa, rsa1024, ec. SAN like "DNS:a.test,DNS:b.test", or empty for none.
+# PKI_EXT=leaf_ocsp_ext|leaf_crl_ext|leaf_both_ext adds the OCSP responder URL
+# ($PKI_OCSP) and/or the CRL distribution point ($PKI_CRL).
 # Writes NAME.crt, NAME.key and NAME.pem (leaf then intermediate). With KEYFILE,
 # reuses that key instead of making one (the benchmark's thousand leaves share one).
 leaf() {
@@ -95,6 +122,7 @@ leaf() {
     [ "$chain" = other ] && ca=other-intermediate
     [ -z "$subject" ] && subject="/CN=${san%%,*}" && subject=${subject/DNS:/}
     [ -z "$san" ] && extensions=leaf_nosan_ext
+    extensions=${PKI_EXT:-$extensions}
     if [ -n "$keyfile" ]; then
         cp "$keyfile" "$name.key"
     else
@@ -121,4 +149,29 @@ selfsigned() {
         -out "$name.crt" -extensions self_ext -startdate "$(pki_date "$start")" -enddate "$(pki_date "$end")" 2>/dev/null
     cp "$name.crt" "$name.pem"
     rm -f "$name.csr"
+}
+
+# pki_revoke NAME REASON: marks NAME.crt revoked in the CA database.
+pki_revoke() {
+    openssl ca -config openssl-ca.cnf -batch -revoke "$1.crt" -crl_reason "$2" -cert intermediate.crt \
+        -keyfile intermediate.key 2>/dev/null
+}
+
+# pki_crl DAYS OUT: the intermediate's CRL (DER) from the CA database, valid DAYS days.
+pki_crl() {
+    openssl ca -config openssl-ca.cnf -batch -gencrl -crldays "$1" -cert intermediate.crt -keyfile intermediate.key \
+        -out crl.pem 2>/dev/null
+    openssl crl -in crl.pem -outform DER -out "$2"
+    rm -f crl.pem
+}
+
+# pki_ocsp_response NAME OUT [SIGNER]: an OCSP response for NAME.crt from the CA
+# database, signed by SIGNER (default: intermediate), valid for a day. It is what
+# scripts/tls/ocsp-responder answers, and what nginx staples.
+pki_ocsp_response() {
+    local name=$1 out=$2 signer=${3:-intermediate}
+    openssl ocsp -issuer intermediate.crt -cert "$name.crt" -no_nonce -reqout "$out.req" 2>/dev/null
+    openssl ocsp -index db/index.txt -rsigner "$signer.crt" -rkey "$signer.key" -CA intermediate.crt \
+        -reqin "$out.req" -respout "$out" -ndays 1 >/dev/null 2>&1
+    rm -f "$out.req"
 }

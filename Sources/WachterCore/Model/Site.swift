@@ -1,13 +1,39 @@
 public import Foundation
 
+/// One place where a site serves its certificate: a web server, or a mail or FTP
+/// server that starts TLS with STARTTLS (or at once, as IMAPS on 993 does).
+public struct SiteEndpoint: Codable, Sendable, Equatable {
+    /// Where to connect, `host:port`.
+    public var connect: String
+    /// `imap`, `pop3`, `smtp` or `ftp` when the server starts TLS with a command; nil for TLS at once.
+    public var starttls: String?
+
+    /// The protocols that start TLS with a command.
+    public static let starttlsProtocols = ["imap", "pop3", "smtp", "ftp"]
+
+    /// Creates an endpoint.
+    ///
+    /// - Parameters:
+    ///   - connect: `host:port`.
+    ///   - starttls: The STARTTLS protocol, or nil.
+    public init(connect: String, starttls: String? = nil) {
+        self.connect = connect
+        self.starttls = starttls
+    }
+}
+
 /// A hosted site whose TLS certificate Wachter checks.
 public struct Site: Codable, Sendable, Equatable {
     /// The domain, lower-cased and in punycode.
     public var domain: String
     /// The id of the customer who owns it.
     public var customerID: String
-    /// Where to connect (`host:port`) instead of the domain on port 443.
-    public var connect: String?
+    /// Where the site serves its certificate; empty means the domain on port 443
+    /// (or nowhere, with `filesOnly`).
+    public var endpoints: [SiteEndpoint]
+    /// True when only the certificate and key files are checked, without a connection
+    /// (a site that is not live yet, or a daemon that reads its files from disk).
+    public var filesOnly: Bool
     /// The certificate file the web server uses, where known.
     public var certFile: String?
     /// The key file the web server uses, where known.
@@ -17,12 +43,13 @@ public struct Site: Codable, Sendable, Equatable {
 
     /// Creates a site record.
     public init(
-        domain: String, customerID: String, connect: String? = nil, certFile: String? = nil, keyFile: String? = nil,
-        createdAt: Date
+        domain: String, customerID: String, endpoints: [SiteEndpoint] = [], filesOnly: Bool = false,
+        certFile: String? = nil, keyFile: String? = nil, createdAt: Date
     ) {
         self.domain = domain
         self.customerID = customerID
-        self.connect = connect
+        self.endpoints = endpoints
+        self.filesOnly = filesOnly
         self.certFile = certFile
         self.keyFile = keyFile
         self.createdAt = createdAt
@@ -41,13 +68,25 @@ public struct SiteCheckRecord: Codable, Sendable, Equatable {
     public var problems: [String]
     /// The served (or on-disk) certificate's end of validity, where one was read.
     public var notAfter: Date?
+    /// Where the check connected (`host:port`); nil for files alone.
+    public var endpoint: String?
+    /// The STARTTLS protocol spoken there, if any.
+    public var starttls: String?
+    /// The problems' stable codes, such as `revoked`, in the order of `problems`.
+    public var codes: [String]
 
     /// Creates a check record.
-    public init(domain: String, checkedAt: Date, verdict: String, problems: [String], notAfter: Date?) {
+    public init(
+        domain: String, checkedAt: Date, verdict: String, problems: [String], notAfter: Date?, endpoint: String? = nil,
+        starttls: String? = nil, codes: [String] = []
+    ) {
         self.domain = domain
         self.checkedAt = checkedAt
         self.verdict = verdict
         self.problems = problems
         self.notAfter = notAfter
+        self.endpoint = endpoint
+        self.starttls = starttls
+        self.codes = codes
     }
 }

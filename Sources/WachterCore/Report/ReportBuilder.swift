@@ -197,14 +197,19 @@ public struct ReportBuilder: Sendable {
                 domain: check.domain,
                 customer: check.customerID.map { CustomerRef(id: $0, name: check.customerName ?? $0) },
                 verdict: check.verdict ?? "unchecked", problems: check.problems, checkedAt: check.checkedAt,
-                notAfter: check.notAfter, daysLeft: check.notAfter.map { Self.wholeDays(from: now, to: $0) })
+                notAfter: check.notAfter, daysLeft: check.notAfter.map { Self.wholeDays(from: now, to: $0) },
+                endpoint: check.endpoint, starttls: check.starttls, revoked: check.codes.contains("revoked"))
         }
         let severity = ["critical": 0, "unknown": 1, "warning": 2]
         let problems = checks.filter { check in
             guard let verdict = check.verdict, severity[verdict] != nil else { return false }
             return check.checkedAt.map { $0 >= period.start } ?? false
         }.sorted { left, right in
-            let (a, b) = (severity[left.verdict ?? ""] ?? 9, severity[right.verdict ?? ""] ?? 9)
+            // A revoked certificate first: clients refuse it now, whatever its dates say.
+            let (a, b) = (
+                left.codes.contains("revoked") ? -1 : severity[left.verdict ?? ""] ?? 9,
+                right.codes.contains("revoked") ? -1 : severity[right.verdict ?? ""] ?? 9
+            )
             return a != b
                 ? a < b : (left.notAfter ?? .distantFuture, left.domain) < (right.notAfter ?? .distantFuture, right.domain)
         }

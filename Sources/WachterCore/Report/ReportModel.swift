@@ -290,6 +290,22 @@ public struct SiteFinding: Codable, Sendable, Equatable {
     public var notAfter: Date?
     /// Whole days from the report's time to `notAfter`, negative once expired.
     public var daysLeft: Int?
+    /// Where the check connected (`host:port`); nil for files alone or a check from before endpoints.
+    public var endpoint: String?
+    /// The STARTTLS protocol spoken there (`imap`, `pop3`, `smtp`, `ftp`), if any.
+    public var starttls: String?
+    /// Whether the certificate is revoked (such findings come first).
+    public var revoked: Bool
+
+    /// The endpoint for people: `HTTPS 192.0.2.10:443`, `IMAP STARTTLS mail.example.nl:143`,
+    /// `IMAPS mail.example.nl:993`, or `files` for files alone.
+    public var endpointLabel: String {
+        guard let endpoint else { return checkedAt == nil ? "-" : "files" }
+        if let starttls { return "\(starttls.uppercased()) STARTTLS \(endpoint)" }
+        let implicit = ["993": "IMAPS", "995": "POP3S", "465": "SMTPS", "990": "FTPS"]
+        let port = endpoint.split(separator: ":").last.map(String.init) ?? ""
+        return "\(implicit[port] ?? "HTTPS") \(endpoint)"
+    }
 }
 
 /// A certificate expiry in the coming weeks, for the chart.
@@ -304,7 +320,8 @@ public struct WeekExpiries: Codable, Sendable, Equatable {
 public struct SiteFindings: Codable, Sendable, Equatable {
     /// How many sites are known.
     public var known: Int
-    /// Sites whose last check is critical or warning (or unknown), worst first.
+    /// Site endpoints whose last check is critical or warning (or unknown): revoked
+    /// certificates first, then the worst.
     public var problems: ReportSection<SiteFinding>
     /// Sites not checked within the period.
     public var notChecked: ReportSection<SiteFinding>

@@ -173,10 +173,11 @@ public struct ReportView: Sendable {
             sections.append(
                 Self.sites(
                     "site-problems", "Sites with certificate problems", sites.problems,
-                    columns: ["Site", "Verdict", "Problem", "Expires", "Days left"]
+                    columns: ["Site", "Endpoint", "Verdict", "Problem", "Expires", "Days left"]
                 ) { site in
                     [
-                        site.domain, site.verdict, site.problems.joined(separator: "; ").ifEmpty("-"),
+                        site.domain, site.endpointLabel, site.revoked ? "\(site.verdict) (revoked)" : site.verdict,
+                        site.problems.joined(separator: "; ").ifEmpty("-"),
                         site.notAfter.map { Self.day($0) } ?? "-", site.daysLeft.map(String.init) ?? "-",
                     ]
                 })

@@ -1,6 +1,7 @@
 public import Foundation
 
-/// A site and its latest certificate check, as the report reads it.
+/// A site's endpoint and its latest certificate check, as the report reads it: one
+/// per endpoint of the site's latest run.
 ///
 /// The TLS checker's `SiteCheckResult` maps onto it: `verdict.rawValue`, each
 /// problem's sentence, `checkedAt` and `notAfter`.
@@ -19,6 +20,12 @@ public struct SiteCheckSummary: Sendable, Equatable {
     public var checkedAt: Date?
     /// The certificate's end of validity, from the latest check.
     public var notAfter: Date?
+    /// Where the check connected (`host:port`); nil for files alone or an old check.
+    public var endpoint: String?
+    /// The STARTTLS protocol (`imap`, `pop3`, `smtp`, `ftp`) spoken there, if any.
+    public var starttls: String?
+    /// The latest check's problem codes, such as `revoked`.
+    public var codes: [String]
 
     /// Creates a summary.
     ///
@@ -30,10 +37,17 @@ public struct SiteCheckSummary: Sendable, Equatable {
     ///   - problems: The latest problems.
     ///   - checkedAt: The latest check's time.
     ///   - notAfter: The certificate's end of validity.
+    ///   - endpoint: Where the check connected.
+    ///   - starttls: The STARTTLS protocol spoken there.
+    ///   - codes: The problem codes.
     public init(
         domain: String, customerID: String? = nil, customerName: String? = nil, verdict: String? = nil,
-        problems: [String] = [], checkedAt: Date? = nil, notAfter: Date? = nil
+        problems: [String] = [], checkedAt: Date? = nil, notAfter: Date? = nil, endpoint: String? = nil,
+        starttls: String? = nil, codes: [String] = []
     ) {
+        self.endpoint = endpoint
+        self.starttls = starttls
+        self.codes = codes
         self.domain = domain
         self.customerID = customerID
         self.customerName = customerName

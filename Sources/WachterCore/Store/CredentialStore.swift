@@ -96,8 +96,12 @@ public protocol StoreWriting: StoreReading {
     func appendHistory(account: String, hash: String, setAt: Date, keep: Int) throws
     /// Adds a site; throws ``WachterError/Code/alreadyExists`` for a taken domain.
     func insert(_ site: Site) throws
-    /// Removes a site; its stored checks stay until retention removes them.
+    /// Removes a site and its endpoints; its stored checks stay until retention removes them.
     func deleteSite(domain: String) throws
+    /// Adds an endpoint to a site (which then is no longer files-only).
+    func insert(_ endpoint: SiteEndpoint, domain: String) throws
+    /// Removes a site's endpoint; returns whether it existed.
+    func deleteEndpoint(domain: String, connect: String) throws -> Bool
     /// Stores the result of a certificate check.
     func insert(_ check: SiteCheckRecord) throws
     /// Records a login attempt.

@@ -159,33 +159,38 @@ extension SQLiteAccess {
     func latestSiteChecks() throws -> [SiteCheckSummary]? {
         guard try db.tableExists("site") else { return nil }
         let hasChecks = try db.tableExists("site_check")
-        // The latest check per site through the (domain, checked_at) index; a site
-        // without checks still appears, as never checked.
+        let hasEndpoints = try hasChecks && db.columns(in: "site_check").contains { $0.name == "codes" }
+        // One check run judges every endpoint of a site at one time: the latest run
+        // is every row with the site's latest checked_at, found through the
+        // (domain, checked_at) index. A site without checks still appears, as never checked.
+        let extra = hasEndpoints ? "k.endpoint, k.starttls, k.codes" : "NULL AS endpoint, NULL AS starttls, NULL AS codes"
         let sql =
             hasChecks
             ? """
-            SELECT s.domain, s.customer_id, cu.name AS customer_name, k.verdict, k.problems, k.checked_at, k.not_after
+            SELECT s.domain, s.customer_id, cu.name AS customer_name, k.verdict, k.problems, k.checked_at, k.not_after, \(extra)
             FROM site s
             LEFT JOIN customer cu ON cu.id = s.customer_id
-            LEFT JOIN site_check k ON k.id = (
-                SELECT id FROM site_check WHERE domain = s.domain ORDER BY checked_at DESC, id DESC LIMIT 1)
-            ORDER BY s.domain
+            LEFT JOIN site_check k ON k.domain = s.domain AND k.checked_at = (
+                SELECT checked_at FROM site_check WHERE domain = s.domain ORDER BY checked_at DESC LIMIT 1)
+            ORDER BY s.domain, k.id
             """
             : """
             SELECT s.domain, s.customer_id, cu.name AS customer_name, NULL AS verdict, NULL AS problems,
-                NULL AS checked_at, NULL AS not_after
+                NULL AS checked_at, NULL AS not_after, NULL AS endpoint, NULL AS starttls, NULL AS codes
             FROM site s LEFT JOIN customer cu ON cu.id = s.customer_id ORDER BY s.domain
             """
         return try Row.fetchAll(db, sql: sql).map { row in
             let problems: String? = row["problems"]
             let checkedAt: Double? = row["checked_at"]
             let notAfter: Double? = row["not_after"]
+            let codes: String? = row["codes"]
             return SiteCheckSummary(
                 domain: row["domain"], customerID: row["customer_id"], customerName: row["customer_name"],
                 verdict: row["verdict"],
                 problems: problems.map { $0.split(separator: "\n").map(String.init) } ?? [],
                 checkedAt: checkedAt.map(Date.init(timeIntervalSince1970:)),
-                notAfter: notAfter.map(Date.init(timeIntervalSince1970:)))
+                notAfter: notAfter.map(Date.init(timeIntervalSince1970:)), endpoint: row["endpoint"], starttls: row["starttls"],
+                codes: codes.map { $0.split(separator: ",").map(String.init) } ?? [])
         }
     }
 

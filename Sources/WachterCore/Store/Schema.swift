@@ -129,6 +129,28 @@ enum Schema {
                     );
                     """)
         }
+        // Several endpoints per site (web on 443, IMAP on 143, submission on 587),
+        // each with its STARTTLS protocol; sites checked from their files alone;
+        // and per check the endpoint and the problem codes (the report lists
+        // revoked certificates first). A site's old `connect` moves into
+        // site_endpoint; a site without endpoint rows is checked on port 443, as before.
+        migrator.registerMigration("v6-site-endpoints") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE site_endpoint (
+                        domain TEXT NOT NULL REFERENCES site(domain) ON DELETE CASCADE,
+                        connect TEXT NOT NULL,
+                        starttls TEXT CHECK (starttls IN ('imap', 'pop3', 'smtp', 'ftp')),
+                        PRIMARY KEY (domain, connect)
+                    );
+                    INSERT INTO site_endpoint (domain, connect) SELECT domain, connect FROM site WHERE connect IS NOT NULL;
+                    UPDATE site SET connect = NULL;
+                    ALTER TABLE site ADD COLUMN files_only INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE site_check ADD COLUMN endpoint TEXT;
+                    ALTER TABLE site_check ADD COLUMN starttls TEXT;
+                    ALTER TABLE site_check ADD COLUMN codes TEXT NOT NULL DEFAULT '';
+                    """)
+        }
         return migrator
     }
 }

@@ -286,7 +286,9 @@ struct StoreContractTests {
         defer { subject.remove() }
         try subject.seed()
         try subject.store.write { writer in
-            try writer.insert(Site(domain: "acme.nl", customerID: "acme", connect: "192.0.2.10:443", createdAt: Self.t0))
+            try writer.insert(Site(domain: "acme.nl", customerID: "acme", createdAt: Self.t0))
+            try writer.insert(SiteEndpoint(connect: "192.0.2.10:993"), domain: "acme.nl")
+            try writer.insert(SiteEndpoint(connect: "192.0.2.10:143", starttls: "imap"), domain: "acme.nl")
             try writer.insert(Site(domain: "bakker.nl", customerID: "bakker", createdAt: Self.t0))
             try writer.insert(
                 SiteCheckRecord(domain: "acme.nl", checkedAt: Self.t0, verdict: "critical", problems: ["expired"], notAfter: nil))
@@ -296,7 +298,9 @@ struct StoreContractTests {
                     notAfter: Self.t0.addingTimeInterval(86_400 * 90)))
         }
         try subject.store.read { (reader: any StoreReading) throws in
-            #expect(try reader.site(domain: "acme.nl")?.connect == "192.0.2.10:443")
+            #expect(
+                try reader.site(domain: "acme.nl")?.endpoints.map(\.connect).sorted() == ["192.0.2.10:143", "192.0.2.10:993"])
+            #expect(try reader.site(domain: "acme.nl")?.endpoints.first { $0.connect.hasSuffix(":143") }?.starttls == "imap")
             #expect(try reader.sites(customerID: nil).map(\.domain) == ["acme.nl", "bakker.nl"])
             #expect(try reader.sites(customerID: "bakker").map(\.domain) == ["bakker.nl"])
             let latest = Dictionary(uniqueKeysWithValues: (try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) })
@@ -304,6 +308,9 @@ struct StoreContractTests {
             #expect(latest["acme.nl"]?.notAfter == Self.t0.addingTimeInterval(86_400 * 90))
             #expect(latest["bakker.nl"]?.verdict == nil)
         }
+        #expect(try subject.store.write { try $0.deleteEndpoint(domain: "acme.nl", connect: "192.0.2.10:993") })
+        #expect(try subject.store.write { try $0.deleteEndpoint(domain: "acme.nl", connect: "192.0.2.10:993") } == false)
+        #expect(try subject.store.read { try $0.site(domain: "acme.nl") }?.endpoints.count == 1)
         try subject.store.write { try $0.deleteSite(domain: "bakker.nl") }
         #expect(try subject.store.read { try $0.site(domain: "bakker.nl") } == nil)
     }
