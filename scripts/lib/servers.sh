@@ -1,0 +1,144 @@
+# The shared harness of the login tests (scripts/integration/ssh, ftp, imap) and
+# scripts/bench/logins: real servers on loopback ports, configured in the test's
+# temporary directory, started as children and stopped by PID (test.sh's `pids` and
+# `stop_all`). Sourced after scripts/lib/test.sh, with `work`, `root` and `wachter` set.
+#
+# cwrap does the rest: pam_wrapper (LD_PRELOAD libpam_wrapper.so, PAM_WRAPPER=1,
+# PAM_WRAPPER_SERVICE_DIR) makes a server read its PAM service files from the temporary
+# directory instead of /etc/pam.d, and nss_wrapper (libnss_wrapper.so, NSS_WRAPPER_PASSWD,
+# NSS_WRAPPER_GROUP) answers its user lookups from files there, so no system user is
+# added and nothing under /etc changes.
+
+free_port() { # a TCP port on 127.0.0.1 that nobody listens on now
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_port() { # wait_port PORT [SECONDS]: waits until something accepts on 127.0.0.1:PORT
+    local port="$1" tries=$((${2:-20} * 10))
+    for _ in $(seq 1 "$tries"); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "nothing listens on 127.0.0.1:$port" >&2
+    return 1
+}
+
+wait_pidfile() { # wait_pidfile FILE: prints the PID in FILE once it is there
+    for _ in $(seq 1 100); do [[ -s "$1" ]] && { cat "$1"; return 0; }; sleep 0.1; done
+    echo "no PID file $1" >&2
+    return 1
+}
+
+# nss_files DIR LINE...: DIR/passwd and DIR/group for nss_wrapper: the system's own
+# entries (the servers' users: sshd, dovecot, dovenull, nobody) plus each passwd LINE,
+# "name:x:uid:gid:gecos:home:shell", with a group of the same number for each.
+nss_files() {
+    local dir="$1"; shift
+    cp /etc/passwd "$dir/passwd"
+    cp /etc/group "$dir/group"
+    local line
+    for line in "$@"; do
+        echo "$line" >>"$dir/passwd"
+        IFS=: read -r name _ _ gid _ <<<"$line"
+        grep -q "^[^:]*:[^:]*:$gid:" "$dir/group" || echo "$name:x:$gid:" >>"$dir/group"
+    done
+    chmod 0644 "$dir/passwd" "$dir/group"
+}
+
+# wrapped_env DIR: the environment that loads pam_wrapper and nss_wrapper with the PAM
+# service files in DIR/pam.d and the users in DIR/passwd and DIR/group, as NAME=VALUE
+# words for `env`.
+wrapped_env() {
+    local dir="$1"
+    echo "LD_PRELOAD=libpam_wrapper.so:libnss_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$dir/pam.d NSS_WRAPPER_PASSWD=$dir/passwd NSS_WRAPPER_GROUP=$dir/group"
+}
+
+# pam_service DIR NAME [MODULE_ARGS]: DIR/pam.d/NAME sending every PAM stage to
+# pam_wachter.so ($module) and the agent on $work/agent.sock.
+pam_service() {
+    local dir="$1" name="$2" args="${3:-}"
+    mkdir -p "$dir/pam.d"
+    local stage
+    for stage in auth account password session; do
+        echo "$stage required $module socket=$work/agent.sock timeout=5000 $args"
+    done >"$dir/pam.d/$name"
+}
+
+# start_sshd DIR PORT: sshd on 127.0.0.1:PORT with its own host key, configuration and
+# PID file in DIR, UsePAM and keyboard-interactive only, under pam_wrapper and
+# nss_wrapper from DIR (DIR/pam.d/sshd must exist). sshd must run as root to use PAM and
+# switch to the user, and needs its privilege-separation directory /run/sshd (empty; made
+# when missing, as the openssh-server package does at boot). Prints nothing; adds the PID.
+start_sshd() {
+    local dir="$1" port="$2"
+    mkdir -p /run/sshd
+    [[ -f "$dir/host_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519"
+    cat >"$dir/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_ed25519
+PidFile $dir/sshd.pid
+UsePAM yes
+KbdInteractiveAuthentication yes
+PasswordAuthentication no
+PubkeyAuthentication no
+PermitRootLogin no
+UseDNS no
+StrictModes no
+PrintMotd no
+PrintLastLog no
+AllowTcpForwarding no
+X11Forwarding no
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+MaxAuthTries 3
+CONF
+    # shellcheck disable=SC2046
+    env $(wrapped_env "$dir") /usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>>"$dir/sshd.log" &
+    pids+=($!)
+    wait_port "$port"
+}
+
+# ssh_options PORT: the client's options for the loopback sshd (no known_hosts file,
+# keyboard-interactive only, no configuration from ~/.ssh). LogLevel INFO, because the
+# client shows a keyboard-interactive request's instruction (where sshd puts PAM's error
+# messages, such as the policy's reason for refusing a new password) only at that level.
+ssh_options() {
+    echo "-F /dev/null -p $1 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=INFO" \
+         "-o PreferredAuthentications=keyboard-interactive -o NumberOfPasswordPrompts=1 -o ConnectTimeout=10"
+}
+
+# dialogue: runs a command on a pseudo-terminal and answers its prompts (scripts/lib/dialogue.py;
+# the answers come from standard input, never from arguments).
+dialogue() { python3 "$root/scripts/lib/dialogue.py" "$@"; }
+
+# start_dovecot CONF: Dovecot 2.3 with the configuration CONF (whose base_dir holds
+# master.pid), run in the foreground as a child; adds the PID.
+start_dovecot() {
+    local conf="$1"
+    shift
+    env "$@" dovecot -F -c "$conf" &
+    pids+=($!)
+}
+
+# start_proftpd CONF [ENV...]: ProFTPD in the foreground (-n) with CONF; adds the PID.
+start_proftpd() {
+    local conf="$1"
+    shift
+    env "$@" proftpd -n -q -c "$conf" >>"$work/proftpd.out" 2>&1 &
+    pids+=($!)
+}
+
+# start_pureftpd PORT [ENV...] -- ARGS...: pure-ftpd (unpacked by
+# scripts/install-export-test-deps) on 127.0.0.1:PORT in the foreground; adds the PID.
+start_pureftpd() {
+    local port="$1"
+    shift
+    local environment=()
+    while [[ $# -gt 0 && "$1" != -- ]]; do environment+=("$1"); shift; done
+    shift
+    env "${environment[@]}" /var/cache/wachter-test/pure-ftpd/usr/sbin/pure-ftpd \
+        -S "127.0.0.1,$port" -4 -E -c 10 -C 10 -p "$((port + 1)):$((port + 20))" -A "$@" \
+        >>"$work/pure-ftpd.out" 2>&1 &
+    pids+=($!)
+}
