@@ -142,3 +142,82 @@ start_pureftpd() {
         >>"$work/pure-ftpd.out" 2>&1 &
     pids+=($!)
 }
+
+# dovecot_conf DIR IMAP_PORT POP3_PORT passwd-file FILE | pam: DIR/dovecot.conf for
+# Dovecot 2.3 with imap and pop3 on 127.0.0.1 (plain text logins, no TLS), its runtime
+# files and log in DIR, mail in Maildirs as uid and gid 65534 under $work/vmail, and the
+# auth cache on (an hour, as Dovecot's documentation suggests). passwd-file reads the
+# export FILE for passdb and userdb; pam asks PAM's service "dovecot" in the auth worker
+# (which runs as root), with pam_wrapper's environment passed through import_environment.
+dovecot_conf() {
+    local dir="$1" imap="$2" pop3="$3" route="$4" file="${5:-}"
+    mkdir -p "$dir/run" "$dir/state"
+    local auth
+    if [[ "$route" == passwd-file ]]; then
+        auth="passdb {
+  driver = passwd-file
+  args = $file
+}
+userdb {
+  driver = passwd-file
+  args = $file
+}"
+    else
+        auth="import_environment = TZ LD_PRELOAD PAM_WRAPPER PAM_WRAPPER_SERVICE_DIR
+passdb {
+  driver = pam
+  args = failure_show_msg=yes cache_key=%u%r dovecot
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$work/vmail/%d/%n
+}"
+    fi
+    cat >"$dir/dovecot.conf" <<CONF
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+protocols = imap pop3
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+auth_cache_size = 1M
+auth_cache_ttl = 1 hour
+auth_cache_negative_ttl = 0
+auth_debug = yes
+mail_location = maildir:~/Maildir
+# Dovecot's auth penalty (auth-penalty.c: up to 15 s after failures from one address)
+# is off when the auth process cannot reach anvil's penalty socket: the tests fail on
+# purpose from 127.0.0.1 again and again, and the agent does its own lockout.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $imap
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $pop3
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+$auth
+CONF
+}
+
+# mail_login imap|pop3 PORT USER (stdin: the password): a real client's login
+# (scripts/lib/mailclient.py): prints "in: ..." or "refused: ..."; exit 0 when in.
+mail_login() { python3 "$root/scripts/lib/mailclient.py" "$@"; }
