@@ -121,6 +121,35 @@ start_dovecot() {
     pids+=($!)
 }
 
+# proftpd_conf FILE PORT AUTH...: a ProFTPD configuration for 127.0.0.1:PORT with its PID,
+# scoreboard and log beside FILE, no DNS lookups (PAM_RHOST is then the
+# address), and the AUTH lines (AuthOrder and the module's settings) appended.
+proftpd_conf() {
+    local file="$1" port="$2"
+    shift 2
+    local base="${file%.conf}"
+    {
+        cat <<CONF
+ServerType standalone
+DefaultServer on
+Port $port
+DefaultAddress 127.0.0.1
+UseIPv6 off
+User nobody
+Group nogroup
+PidFile $base.pid
+ScoreboardFile $base.scoreboard
+DelayTable none
+WtmpLog off
+TransferLog none
+SystemLog $base.log
+UseReverseDNS off
+RequireValidShell off
+CONF
+        printf '%s\n' "$@"
+    } >"$file"
+}
+
 # start_proftpd CONF [ENV...]: ProFTPD in the foreground (-n) with CONF; adds the PID.
 start_proftpd() {
     local conf="$1"
@@ -130,7 +159,9 @@ start_proftpd() {
 }
 
 # start_pureftpd PORT [ENV...] -- ARGS...: pure-ftpd (unpacked by
-# scripts/install-export-test-deps) on 127.0.0.1:PORT in the foreground; adds the PID.
+# scripts/install-export-test-deps) on 127.0.0.1:PORT in the foreground, no anonymous
+# logins, no reverse DNS (-H); adds the PID. (Its PAM_RHOST is always the server's own
+# host name: log_pam.c sets it from gethostname(3), not from the client.)
 start_pureftpd() {
     local port="$1"
     shift
@@ -138,7 +169,7 @@ start_pureftpd() {
     while [[ $# -gt 0 && "$1" != -- ]]; do environment+=("$1"); shift; done
     shift
     env "${environment[@]}" /var/cache/wachter-test/pure-ftpd/usr/sbin/pure-ftpd \
-        -S "127.0.0.1,$port" -4 -E -c 10 -C 10 -p "$((port + 1)):$((port + 20))" -A "$@" \
+        -S "127.0.0.1,$port" -4 -E -H -c 10 -C 10 "$@" \
         >>"$work/pure-ftpd.out" 2>&1 &
     pids+=($!)
 }
@@ -218,6 +249,30 @@ $auth
 CONF
 }
 
+# ftp_login PORT USER (stdin: the password): a real client's login and listing of the
+# home directory (scripts/lib/ftpclient.py): prints "in: NAMES" or "refused: ..."; exit 0 when in.
+ftp_login() { python3 "$root/scripts/lib/ftpclient.py" "$@"; }
+
 # mail_login imap|pop3 PORT USER (stdin: the password): a real client's login
 # (scripts/lib/mailclient.py): prints "in: ..." or "refused: ..."; exit 0 when in.
 mail_login() { python3 "$root/scripts/lib/mailclient.py" "$@"; }
+
+# in_parallel NAME... -- FUNCTION: runs FUNCTION NAME for every NAME at once (say, one per
+# server, where a server sleeps after each failed login, as pure-ftpd does), then prints
+# their ok/FAIL lines in order and adds their counts to test.sh's.
+in_parallel() {
+    local names=() name
+    while [[ "$1" != -- ]]; do names+=("$1"); shift; done
+    local function="$2" waiting=()
+    for name in "${names[@]}"; do
+        (passed=0; failed=0; "$function" "$name" >"$work/parallel.$name.out"; echo "$passed $failed" >"$work/parallel.$name.count") &
+        waiting+=($!)
+    done
+    wait "${waiting[@]}" || true
+    for name in "${names[@]}"; do
+        cat "$work/parallel.$name.out"
+        local p=0 f=1
+        read -r p f <"$work/parallel.$name.count" || true
+        passed=$((passed + p)); failed=$((failed + f))
+    done
+}
