@@ -16,7 +16,7 @@ import pexpect
 
 def main() -> int:
     args = sys.argv[1:]
-    timeout = 20.0
+    timeout = 60.0
     if args[:1] == ["--timeout"]:
         timeout = float(args[1])
         args = args[2:]

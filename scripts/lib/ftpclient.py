@@ -18,7 +18,7 @@ def main() -> int:
     port, user = int(sys.argv[1]), sys.argv[2]
     password = sys.stdin.readline().rstrip("\n")
     try:
-        with ftplib.FTP(timeout=20) as client:
+        with ftplib.FTP(timeout=60) as client:
             client.connect("127.0.0.1", port)
             try:
                 client.login(user, password)

@@ -16,7 +16,7 @@ import time
 
 
 def imap(port: int, user: str, password: str) -> str:
-    with imaplib.IMAP4("127.0.0.1", port, timeout=20) as client:
+    with imaplib.IMAP4("127.0.0.1", port, timeout=60) as client:
         try:
             client.login(user, password)
         except imaplib.IMAP4.error as error:
@@ -31,7 +31,7 @@ def imap(port: int, user: str, password: str) -> str:
 
 
 def pop3(port: int, user: str, password: str) -> str:
-    client = poplib.POP3("127.0.0.1", port, timeout=20)
+    client = poplib.POP3("127.0.0.1", port, timeout=60)
     try:
         client.user(user)
         client.pass_(password)

@@ -60,7 +60,7 @@ pam_service() {
     mkdir -p "$dir/pam.d"
     local stage
     for stage in auth account password session; do
-        echo "$stage required $module socket=$work/agent.sock timeout=5000 $args"
+        echo "$stage required $module socket=$work/agent.sock timeout=15000 $args"
     done >"$dir/pam.d/$name"
 }
 
@@ -105,7 +105,7 @@ CONF
 # messages, such as the policy's reason for refusing a new password) only at that level.
 ssh_options() {
     echo "-F /dev/null -p $1 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=INFO" \
-         "-o PreferredAuthentications=keyboard-interactive -o NumberOfPasswordPrompts=1 -o ConnectTimeout=10"
+         "-o PreferredAuthentications=keyboard-interactive -o NumberOfPasswordPrompts=1 -o ConnectTimeout=30"
 }
 
 # dialogue: runs a command on a pseudo-terminal and answers its prompts (scripts/lib/dialogue.py;
