@@ -490,10 +490,18 @@ public struct CredentialService: Sendable {
         try store.read { try $0.auditEntries() }
     }
 
-    /// Verifies the audit trail's hash chain.
+    /// Verifies the audit trail's hash chain, and its tail against the store's audit anchor.
     public func verifyAudit() throws -> AuditChain.Verification {
-        try store.read { reader in
-            AuditChain.verify(try reader.auditEntries(), checkpoint: try reader.auditCheckpoint())
+        // The anchor first: read after the trail, a concurrent writer's newer anchor could lead it.
+        let anchored = try store.auditAnchor?.head()
+        return try store.read { reader in
+            let entries = try reader.auditEntries()
+            if anchored == nil, let anchor = store.auditAnchor, !entries.isEmpty {
+                logger.warning(
+                    "the audit trail's head is not anchored, so a cut tail cannot be seen; the next change anchors it",
+                    metadata: ["anchor": "\(anchor.location)"])
+            }
+            return AuditChain.verify(entries, checkpoint: try reader.auditCheckpoint(), anchor: anchored)
         }
     }
 
