@@ -181,6 +181,20 @@ struct AuditAnchorTests {
         #expect(later == 4)
     }
 
+    @Test func theWeeklyReportFlagsACutTail() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/w.sqlite", create: true)
+        try Self.service(store).addCustomer(id: "c1", name: "One")
+        let hasher = try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1))
+        let now = Date(timeIntervalSince1970: 1_800_000_100)
+        #expect(try ReportBuilder(store: store, hasher: hasher).build(length: 7 * 86_400, at: now).audit.intact)
+        try AuditAnchorFile(store: store.path).advance(to: Self.head(3)) { _ in true }
+        let report = try ReportBuilder(store: store, hasher: hasher).build(length: 7 * 86_400, at: now)
+        #expect(!report.audit.intact)
+        #expect(report.audit.brokenAt == 2)
+        #expect(report.actionsNeeded >= 1)
+    }
+
     @Test func aStoreWithoutAnAnchorVerifiesWithAWarningAndIsAnchoredByItsNextChange() throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/w.sqlite", create: true)
