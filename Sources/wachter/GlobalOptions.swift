@@ -135,27 +135,4 @@ enum Output {
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
-
-    static func date(_ date: Date?) -> String {
-        guard let date else { return "-" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
-
-    /// Prints rows as aligned columns.
-    static func table(_ header: [String], _ rows: [[String]]) {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
-            }
-        }
-        for row in [header] + rows {
-            let line = row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-            print(line)
-        }
-    }
 }

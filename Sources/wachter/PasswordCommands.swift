@@ -154,6 +154,12 @@ struct AuditCommand: ParsableCommand {
             Every operator action (customer and account changes, passwd, reset, lock,
             unlock) is an entry chained to the one before by SHA-256. --verify recomputes
             the chain and exits 1 when an entry was edited or removed.
+
+            After each change, the trail's head (sequence number and hash) is recorded
+            outside the store, in the file beside it with .audit-head added (0600).
+            --verify also exits 1 when the trail ends before that head or holds another
+            entry there: its newest entries were cut off. A store from before this anchor
+            is anchored by its next change; until then --verify warns on stderr.
             """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Verify the hash chain instead of listing the entries.") var verify = false

@@ -59,11 +59,13 @@ public struct ReportBuilder: Sendable {
     public func build(length: TimeInterval, at now: Date) throws -> Report {
         let period = ReportPeriod(start: now.addingTimeInterval(-length), end: now)
         let siteFindings = try self.siteFindings(try sites.latestChecks(), period: period)
+        // Before the trail is read, as `audit --verify` does (AuditChain.verify(_:checkpoint:anchor:)).
+        let anchored = try store.auditAnchor?.head()
         var report = try store.read { reader in
             Report(
                 schemaVersion: Report.currentSchemaVersion, generatedAt: now, period: period, actionsNeeded: 0, empty: false,
                 activity: try activity(reader, period), passwords: try passwords(reader, period),
-                logins: try logins(reader, period), sites: siteFindings, audit: try audit(reader, period),
+                logins: try logins(reader, period), sites: siteFindings, audit: try audit(reader, period, anchored),
                 retention: try retention(reader, period))
         }
         report.actionsNeeded = Self.actions(in: report)
@@ -236,8 +238,9 @@ public struct ReportBuilder: Sendable {
             expiryWeeks: weeks)
     }
 
-    private func audit(_ reader: any StoreReading, _ period: ReportPeriod) throws -> AuditFindings {
-        let verification = AuditChain.verify(try reader.auditEntries(), checkpoint: try reader.auditCheckpoint())
+    private func audit(_ reader: any StoreReading, _ period: ReportPeriod, _ anchored: AuditHead?) throws -> AuditFindings {
+        let verification = AuditChain.verify(
+            try reader.auditEntries(), checkpoint: try reader.auditCheckpoint(), anchor: anchored)
         let inPeriod = try reader.auditEntries(from: period.start, limit: itemLimit)
         var findings = AuditFindings(
             intact: true, verifiedEntries: 0, brokenAt: nil, problem: nil,

@@ -21,6 +21,10 @@ public protocol CredentialStore: Sendable {
     /// - Throws: ``WachterError`` with code ``WachterError/Code/storeFailure``, or what `body` throws;
     ///   nothing is written then.
     func write<T>(_ body: (any StoreWriting) throws -> T) throws -> T
+
+    /// The record of the audit trail's head outside the store, moved after each commit
+    /// that appends an entry; nil when this store keeps none.
+    var auditAnchor: (any AuditAnchor)? { get }
 }
 
 /// Queries on the store, valid only inside a ``CredentialStore`` closure.

@@ -4,6 +4,8 @@ internal import GRDB
 /// Reads and writes on one GRDB connection, valid only inside the store's closure.
 struct SQLiteAccess: StoreWriting {
     let db: Database
+    /// Where ``append(_:)`` notes the entry it appended, for the audit anchor after the commit.
+    var appendedAudit: AppendedAuditHead? = nil
 
     // MARK: Reading
 
@@ -158,6 +160,7 @@ struct SQLiteAccess: StoreWriting {
                 entry.sequence, entry.time.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.detail,
                 entry.previousHash, entry.hash,
             ])
+        appendedAudit?.head = AuditHead(sequence: entry.sequence, hash: entry.hash)
     }
 
     // MARK: Rows

@@ -1,6 +1,7 @@
 public import Foundation
 internal import GRDB
 internal import Glibc
+internal import Logging
 
 /// The embedded store: one SQLite file in WAL mode, reached through a GRDB
 /// `DatabasePool`: reads run beside each other and beside the one writer.
@@ -14,7 +15,10 @@ public final class SQLiteStore: CredentialStore {
 
     /// The store file's path.
     public let path: String
+    /// The file beside the store that records the audit trail's head (``AuditAnchorFile``).
+    public let auditAnchor: (any AuditAnchor)?
     private let pool: DatabasePool
+    let logger = Logger(label: "wachter")
 
     /// Opens the store at `path`, creating it if `create` is set, and brings its schema up to date.
     ///
@@ -33,6 +37,9 @@ public final class SQLiteStore: CredentialStore {
     /// Opens the store, applying migrations only up to `migrateUpTo` (tests of upgrades).
     init(path: String, create: Bool, migrateUpTo last: String?) throws {
         self.path = path
+        let anchor = AuditAnchorFile(store: path)
+        auditAnchor = anchor
+        let isNew = !FileManager.default.fileExists(atPath: path)
         try StoreFiles.prepare(path: path, create: create)
         var configuration = Configuration()
         configuration.journalMode = .wal
@@ -53,6 +60,8 @@ public final class SQLiteStore: CredentialStore {
         } catch {
             throw Self.mapped(error, "cannot open the store \(path)")
         }
+        // A new store's trail is empty; an anchor left by an earlier store at this path would lead it.
+        if isNew { try anchor.reset(to: .genesis) }
     }
 
     /// The names of the schema migrations applied to this store, oldest first.
@@ -79,12 +88,15 @@ public final class SQLiteStore: CredentialStore {
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
+                let appended = AppendedAuditHead()
                 // IMMEDIATE takes the write lock up front, so that the busy timeout
                 // applies; a deferred transaction that upgrades fails at once.
                 try db.inTransaction(.immediate) {
-                    result = try body(SQLiteAccess(db: db))
+                    result = try body(SQLiteAccess(db: db, appendedAudit: appended))
                     return .commit
                 }
+                // Only after the commit, so that the anchor never leads the trail.
+                if let head = appended.head { anchorAudit(head, db) }
                 return result!
             }
         } catch {
@@ -151,7 +163,7 @@ public enum StoreFiles {
                 "the store's directory \(directory) can be changed by other users (mode \(octal(mode))); run `chmod 700 \(directory)`"
             )
         }
-        for file in [path, path + "-wal", path + "-shm"] {
+        for file in [path, path + "-wal", path + "-shm", AuditAnchorFile.path(forStore: path)] {
             if let mode = permissions(file), mode & 0o077 != 0 {
                 throw WachterError(
                     .storeInsecure,
