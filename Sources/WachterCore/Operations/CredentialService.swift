@@ -92,11 +92,15 @@ public struct CredentialService: Sendable {
         actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
     ) throws {
         var rules: [AccountKind: KindRules] = [:]
+        var breachedFiles: [String: BreachedPasswordFile] = [:]
         for kind in AccountKind.allCases {
             let settings = policy.settings(forKind: kind.rawValue)
             rules[kind] = KindRules(
                 hasher: try PasswordHasher(policy: settings.hashing.hashingPolicy), historyDepth: settings.reuse.history,
                 lockout: LockoutPolicy(settings: settings.lockout), rotation: settings.rotation)
+            rules[kind]?.acrossAccounts = settings.reuse.acrossAccounts
+            rules[kind]?.acrossAccountsLimit = settings.reuse.acrossAccountsLimit
+            try rules[kind]?.useBreachedFile(settings.strength, policy: policy, opened: &breachedFiles)
         }
         let acceptance = try PolicyAcceptance(policy: policy, now: { @Sendable [clock] in clock.now() })
         self.init(store: store, rules: rules, acceptance: acceptance, clock: clock, actor: actor, logger: logger)
@@ -446,7 +450,9 @@ public struct CredentialService: Sendable {
                 return answer(
                     .expired, "the password expired on \(Self.day(since))", account: canonical, matched: true, rehash: rehash)
             case .never, .valid, .warning:
-                return answer(.success, nil, account: canonical, matched: true, rehash: rehash)
+                var success = answer(.success, nil, account: canonical, matched: true, rehash: rehash)
+                success.1.breached = isBreached(password, rules: kindRules)
+                return success
             }
         case .mismatch, .unsupported:
             return answer(.failure, "wrong password", account: canonical, matched: false)
@@ -525,6 +531,7 @@ public struct CredentialService: Sendable {
                         .policyRefused, "the password was refused: it was used before for this account; choose a new one")
                 }
             }
+            try refuseReuseAcrossAccounts(secret, account: account, kind: kind, customerID: customer.id)
             return (secret, nil)
         }
     }
