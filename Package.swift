@@ -56,8 +56,12 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            swiftSettings: strictLibrary
+            swiftSettings: strictLibrary,
+            plugins: ["WordTables"]
         ),
+        // Builds the strength estimator's word table from policies/wordlists at build time.
+        .executableTarget(name: "wachter-wordtables", swiftSettings: strict),
+        .plugin(name: "WordTables", capability: .buildTool(), dependencies: ["wachter-wordtables"]),
         .target(
             name: "WachterAgent",
             dependencies: [

@@ -12,7 +12,7 @@ struct PolicyCommand: ParsableCommand {
             WACHTER_POLICY, else from /etc/wachter/policy.toml, else from the copy of \
             policies/default.toml built into wachter. docs/POLICY.md describes every key.
             """,
-        subcommands: [Show.self, Lint.self, CheckPassword.self])
+        subcommands: [Show.self, Lint.self, CheckPassword.self, BreachedCheck.self])
 }
 
 extension PolicyCommand {
@@ -167,7 +167,13 @@ enum PolicyDescription {
                 "rotation",
                 [("max_age_days", r.maxAgeDays), ("warn_days", r.warnDays), ("change_after_reset", r.changeAfterReset)]
             ),
-            ("reuse", [("history", settings.reuse.history)]),
+            (
+                "reuse",
+                [
+                    ("history", settings.reuse.history), ("across_accounts", settings.reuse.acrossAccounts),
+                    ("across_accounts_limit", settings.reuse.acrossAccountsLimit),
+                ]
+            ),
             (
                 "lockout",
                 [

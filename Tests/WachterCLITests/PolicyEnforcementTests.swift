@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WachterTestSupport
+import WachterCore
 
 /// The policy as the command line enforces it, with the clock fixed through `WACHTER_NOW`.
 @Suite(.serialized)
@@ -45,6 +46,51 @@ struct PolicyEnforcementTests {
             ["account", "add", "info@bakkerij.nl", "--kind", "mailbox", "--customer", "bakkerij", "--password-stdin"],
             stdin: "vijf zwaluwen vliegen over het dak\n", environment: environment)
         #expect(strong.status == 0, "\(strong.stderr)")
+    }
+
+    @Test func aPasswordOfAnotherAccountOfTheSameCustomerIsRefusedNamingItsKind() throws {
+        let (cli, environment) = try setUp()
+        defer { cli.remove() }
+        let shared = "groene appels en rode peren"
+        let add = ["account", "add", "info@bakkerij.nl", "--kind", "mailbox", "--customer", "bakkerij", "--password-stdin"]
+        #expect(try cli.run(add, stdin: shared + "\n", environment: environment).status == 0)
+        let ftp = try cli.run(
+            ["account", "add", "jan", "--kind", "ftp", "--customer", "bakkerij", "--password-stdin"], stdin: shared + "\n",
+            environment: environment)
+        #expect(ftp.status == 1)
+        #expect(ftp.stderr.contains("mailbox account has the same password"), "\(ftp.stderr)")
+        #expect(!ftp.stderr.contains(shared) && !ftp.stdout.contains(shared))
+    }
+
+    @Test func aBreachedPasswordFoundAtLoginMarksTheAccountAndIsReported() throws {
+        var (cli, environment) = try setUp()
+        defer { cli.remove() }
+        let password = "zomervakantie in lissabon"
+        #expect(
+            try cli.run(
+                ["account", "add", "jan", "--kind", "ftp", "--customer", "bakkerij", "--password-stdin"],
+                stdin: password + "\n", environment: environment
+            ).status == 0)
+        // Later the password turns up in the breach list.
+        let hash = String(decoding: BreachedPasswordFile.sha1Hex(Array(password.utf8)), as: UTF8.self)
+        try
+            (["0000000000000000000000000000000000000000:1", hash + ":12", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:1"]
+            .sorted().joined(separator: "\n") + "\n").write(
+                toFile: cli.directory + "/pwned.txt", atomically: true, encoding: .utf8)
+        try Self.policy.replacingOccurrences(of: "min_length = 12", with: "min_length = 12\nbreached_file = \"pwned.txt\"")
+            .write(toFile: cli.directory + "/policy.toml", atomically: true, encoding: .utf8)
+        environment["WACHTER_NOW"] = "2026-01-02T09:00:00Z"
+        let login = try cli.run(["verify", "jan", "--password-stdin"], stdin: password + "\n", environment: environment)
+        #expect(login.status == 0, "\(login.stderr)")
+        let check = try cli.run(["policy", "breached-check"], environment: environment)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout == "2026-01-02T09:00:00Z\tjan\tmust change\n")
+        #expect(check.stderr.contains("1 stored account(s)"))
+        let report = try cli.run(["report", "--format", "text"], environment: environment)
+        #expect(report.stdout.contains("found in a breach list"), "\(report.stdout)")
+        for output in [login.stdout, login.stderr, check.stdout, check.stderr, report.stdout] {
+            #expect(!output.contains(password) && !output.contains(hash))
+        }
     }
 
     @Test func reuseOfTheLastPasswordsIsRefusedButOlderOnesAreAllowed() throws {
@@ -129,11 +175,12 @@ struct PolicyEnforcementTests {
         let (cli, environment) = try setUp()
         defer { cli.remove() }
         let password = "zeven kikkers in een emmer"
+        // Each account its own password: one customer's accounts may not share one.
         for name in ["jan", "piet", "kees"] {
             #expect(
                 try cli.run(
                     ["account", "add", name, "--kind", "ftp", "--customer", "bakkerij", "--password-stdin"],
-                    stdin: password + "\n", environment: environment
+                    stdin: (name == "kees" ? password : "\(password) voor \(name)") + "\n", environment: environment
                 ).status == 0)
         }
         // Five failures from one address over three accounts: no account reaches three.

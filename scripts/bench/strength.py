@@ -4,6 +4,8 @@
   strength.py zxcvbn FILE              one score (0-4) per line, for zxcvbn and zxcvbn-dutch
   strength.py pwquality FILE           "ok" or "fail" per line, through libpwquality (as pwscore)
   strength.py table RESULTS.json       prints the comparison table
+  strength.py startup WACHTER WORK     start-up: check-password against --version, passwd against mkpasswd
+  strength.py contexts WACHTER WORK POLICY N   one check-password process per context over the sets
 
 Honesty notes for the sample sets:
 - Wachter ships zxcvbn's leaked-password list (policies/wordlists/passwords.txt) as
@@ -163,6 +165,76 @@ def table(path):
             "{:,.0f}".format(r["per_second"])))
 
 
+def median_ms(samples):
+    samples = sorted(samples)
+    return 1000 * samples[len(samples) // 2]
+
+
+def timed(argv, data, env=None):
+    import subprocess
+    start = time.perf_counter()
+    subprocess.run(argv, input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+    return time.perf_counter() - start
+
+
+def startup(wachter, work, rounds=21):
+    """Interleaves the runs (A B A B ...) so that load from other work hits both alike."""
+    import os
+    import subprocess
+    policy = os.path.join(work, "bench-startup.toml")
+    version, check = [], []
+    for _ in range(rounds):
+        version.append(timed([wachter, "--version"], b""))
+        check.append(timed([wachter, "policy", "check-password", "--policy", policy], b"pw\n"))
+    v, c = median_ms(version), median_ms(check)
+    print("start-up: wachter --version %.1f ms, echo pw | wachter policy check-password %.1f ms: %.1f ms more "
+          "(goal <= 30; medians of %d interleaved runs)" % (v, c, c - v, rounds))
+    # passwd on one mailbox of a fresh store against mkpasswd -m yescrypt, same passwords.
+    store = os.path.join(work, "startup-store", "wachter.sqlite")
+    subprocess.run(["rm", "-rf", os.path.dirname(store)], check=True)
+    env = dict(os.environ, WACHTER_STORE=store, WACHTER_POLICY=policy)
+    rng = random.Random(SEED)
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+
+    def fresh():
+        return "".join(rng.choice(alphabet) for _ in range(24)).encode() + b"\n"
+
+    subprocess.run([wachter, "init"], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([wachter, "customer", "add", "bench", "--name", "Bench Klant"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([wachter, "account", "add", "post@bench.example", "--kind", "mailbox", "--customer", "bench",
+                    "--password-stdin"], input=fresh(), env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    passwd, mkpasswd = [], []
+    for _ in range(rounds):
+        password = fresh()
+        passwd.append(timed([wachter, "passwd", "post@bench.example", "--password-stdin"], password, env))
+        mkpasswd.append(timed(["mkpasswd", "-s", "-m", "yescrypt"], password))
+    p, m = median_ms(passwd), median_ms(mkpasswd)
+    print("passwd: wachter passwd %.1f ms, mkpasswd -m yescrypt %.1f ms: %.2fx (goal <= 1.2; medians of %d "
+          "interleaved runs; passwd hashes twice: it verifies the current password, history = 0, then hashes)"
+          % (p, m, p / m, rounds))
+
+
+def contexts(wachter, work, policy, count):
+    """Splits the three sets into `count` parts, one context word each, and starts
+    one check-password process per part, as a hook or a script per account would."""
+    import os
+    import subprocess
+    passwords = []
+    for name in ("weak.txt", "strong-passphrases.txt", "strong-random.txt"):
+        passwords += lines(os.path.join(work, name))
+    size = (len(passwords) + count - 1) // count
+    start = time.perf_counter()
+    for k in range(count):
+        part = passwords[k * size:(k + 1) * size]
+        subprocess.run([wachter, "policy", "check-password", "--policy", policy, "--account",
+                        "info@klant%d.example" % k, "--context", "Klant %d B.V." % k],
+                       input=("\n".join(part) + "\n").encode(), stdout=subprocess.DEVNULL, check=True)
+    elapsed = time.perf_counter() - start
+    print("%f" % (len(passwords) / elapsed))
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "generate":
@@ -173,3 +245,7 @@ if __name__ == "__main__":
         score_pwquality(sys.argv[2])
     elif command == "table":
         table(sys.argv[2])
+    elif command == "startup":
+        startup(sys.argv[2], sys.argv[3])
+    elif command == "contexts":
+        contexts(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))

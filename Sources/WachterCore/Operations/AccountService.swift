@@ -305,6 +305,7 @@ public struct AccountService: ContextualService {
                         .policyRefused, "the password was refused: it was used before for this account; choose a new one")
                 }
             }
+            try refuseReuseAcrossAccounts(secret, account: account, kind: kind, customerID: customer.id)
             return (secret, nil)
         }
     }

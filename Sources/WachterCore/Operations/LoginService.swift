@@ -34,6 +34,9 @@ public struct LoginEffects: Sendable, Equatable {
     public var rehash: Rehash?
     /// Until when the lockout policy locks the account after this failure, if it does.
     public var lockUntil: Date?
+    /// Whether the password of this successful login is in the breached-password file:
+    /// the account is marked must-change, once, with an audit entry.
+    public var breached = false
 
     /// A hash replacement, applied only if the stored hash is still the one that was checked.
     public struct Rehash: Sendable, Equatable {
@@ -174,7 +177,9 @@ public struct LoginService: ContextualService {
                 return answer(
                     .expired, "the password expired on \(Lookup.day(since))", account: canonical, matched: true, rehash: rehash)
             case .never, .valid, .warning:
-                return answer(.success, nil, account: canonical, matched: true, rehash: rehash)
+                var success = answer(.success, nil, account: canonical, matched: true, rehash: rehash)
+                success.1.breached = isBreached(password, rules: kindRules)
+                return success
             }
         case .mismatch, .unsupported:
             return answer(.failure, "wrong password", account: canonical, matched: false)
@@ -231,6 +236,7 @@ public struct LoginService: ContextualService {
                     if effects.event.result == .success {
                         account.lastLogin = max(account.lastLogin ?? effects.event.time, effects.event.time)
                     }
+                    try markBreached(&account, effects: effects, writer: writer)
                     if let rehash = effects.rehash, ConstantTime.equals(account.hash, rehash.old) {
                         account.hash = rehash.new
                         rehashed.append((name, account.kind))

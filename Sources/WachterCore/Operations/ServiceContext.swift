@@ -38,11 +38,15 @@ public struct ServiceContext: Sendable {
         actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
     ) throws {
         var rules: [AccountKind: KindRules] = [:]
+        var breachedFiles: [String: BreachedPasswordFile] = [:]
         for kind in AccountKind.allCases {
             let settings = policy.settings(forKind: kind.rawValue)
             rules[kind] = KindRules(
                 hasher: try PasswordHasher(policy: settings.hashing.hashingPolicy), historyDepth: settings.reuse.history,
                 lockout: LockoutPolicy(settings: settings.lockout), rotation: settings.rotation)
+            rules[kind]?.acrossAccounts = settings.reuse.acrossAccounts
+            rules[kind]?.acrossAccountsLimit = settings.reuse.acrossAccountsLimit
+            try rules[kind]?.useBreachedFile(settings.strength, policy: policy, opened: &breachedFiles)
         }
         let acceptance = try PolicyAcceptance(policy: policy, now: { @Sendable [clock] in clock.now() })
         self.init(store: store, rules: rules, acceptance: acceptance, clock: clock, actor: actor, logger: logger)

@@ -39,8 +39,10 @@ min_guesses_log10 = 10
 builtin_blocklist = true
 # Further files to refuse passwords from, one password per line.
 blocklist_files = []
-# Refuse passwords built on the account name, its domain, the customer's name or
-# company (for customer "Bakkerij Jansen", Bakkerij2024! is refused).
+# Count the account name, its domain, the customer's name and company as words an
+# attacker tries first: each costs almost nothing to guess, as zxcvbn scores its
+# user inputs. For customer "Bakkerij Jansen", Bakkerij2024! is refused, while a
+# long passphrase that merely includes "bakkerij" is judged on its other words.
 context_words = true
 # Language of reasons and suggestions shown to customers: "en" or "nl".
 language = "en"
@@ -72,6 +74,14 @@ change_after_reset = true
 # How many previous passwords of an account are kept (as hashes) and refused
 # again. 0 keeps none. At most 100.
 history = 5
+# Refuse a password that another current account of the same customer has, so
+# that a customer's mailbox, FTP, SSH and panel passwords differ. The reason names
+# the other account's kind, never its password.
+across_accounts = true
+# Each of those checks verifies the password against one stored hash (as slow as
+# a login), so at most this many of the customer's other accounts are checked:
+# those of other kinds first, then the most recently set. 0 to 100.
+across_accounts_limit = 8
 
 [defaults.lockout]
 # Lock an account after this many failed logins within window_minutes ...

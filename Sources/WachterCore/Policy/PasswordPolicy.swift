@@ -63,7 +63,6 @@ public struct PasswordPolicy: Sendable {
             if settings.builtinBlocklist { Blocklist.builtIn }
             blocklists
             if let breached { BreachedPasswords(file: breached, minimumCount: settings.breachedMinCount) }
-            if settings.contextWords { ContextWords() }
             MinimumGuesses(log10: settings.minGuessesLog10)
         }
     }

@@ -190,7 +190,7 @@ public struct MaximumLength: PasswordRule {
 public struct Blocklist: PasswordRule {
     /// The list's name, shown in the reason.
     public var name: String
-    private let table: WordTable
+    private let table: WordTable?
 
     /// Creates the rule.
     ///
@@ -207,9 +207,14 @@ public struct Blocklist: PasswordRule {
         self.table = table
     }
 
-    /// The shipped list of common passwords.
-    public static let builtIn = Blocklist(
-        name: "common passwords", entries: RankedDictionary.builtIn.first { $0.name == "passwords" }?.words ?? [])
+    /// The shipped list, looked up in the built-in word table.
+    private init(builtInNamed name: String) {
+        self.name = name
+        self.table = nil
+    }
+
+    /// The shipped list of common passwords (`policies/wordlists/passwords.txt`).
+    public static let builtIn = Blocklist(builtInNamed: "common passwords")
 
     /// Reads a blocklist file, one password per line.
     ///
@@ -226,6 +231,7 @@ public struct Blocklist: PasswordRule {
     /// - Parameter scalars: NFKC-normalised code points.
     /// - Returns: Whether it is listed.
     func contains(_ scalars: [UInt32]) -> Bool {
+        guard let table else { return BuiltInWordTable.shared.isListedPassword(scalars) }
         var hash = WordTable.seed
         for scalar in scalars { hash = WordTable.step(hash, StrengthEstimator.lower(scalar)) }
         return (table.lookup(hash)?.rank ?? 0) > 0
@@ -297,31 +303,6 @@ public struct BreachedPasswords: PasswordRule {
                     language, "This password has appeared in data breaches (\(count) times).",
                     "Dit wachtwoord is uitgelekt bij datalekken (\(count) keer)."),
                 suggestion: StrengthIssue.commonPassword.suggestion(in: language)))
-    }
-}
-
-/// Passwords must not be built on the account's own words.
-public struct ContextWords: PasswordRule {
-    /// Creates the rule.
-    public init() {}
-
-    /// Checks whether the estimator's cheapest cover uses a context word.
-    ///
-    /// - Parameters:
-    ///   - candidate: The password, estimated with the account's context.
-    ///   - time: Not used.
-    /// - Returns: `.fails` when a context word is part of the cover.
-    public func evaluate(_ candidate: PasswordCandidate, at time: Date) -> RuleResult {
-        let usesContext = candidate.estimate.matches.contains {
-            if case .context = $0.kind { return true }
-            return false
-        }
-        guard usesContext else { return .meets }
-        return .fails(
-            PolicyRefusal(
-                code: StrengthIssue.contextWord.rawValue,
-                reason: StrengthIssue.contextWord.reason(in: candidate.language),
-                suggestion: StrengthIssue.contextWord.suggestion(in: candidate.language)))
     }
 }
 

@@ -2,7 +2,7 @@ public import Foundation
 
 /// The policy file's strength rules, as the credential service asks for them.
 ///
-/// Hand one to ``CredentialService`` in place of ``MinimumLengthRule``. Reuse is
+/// Hand one to ``ServiceContext`` in place of ``MinimumLengthRule``. Reuse is
 /// left to the service, which verifies the new password against the history.
 public struct PolicyAcceptance: PasswordAcceptance {
     /// The policy in force.

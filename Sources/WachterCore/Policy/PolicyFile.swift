@@ -314,7 +314,13 @@ struct PolicyLinter {
                 bool("change_after_reset", \.rotation.changeAfterReset),
             ]
         ),
-        ("reuse", [int("history", \.reuse.history, 0...100)]),
+        (
+            "reuse",
+            [
+                int("history", \.reuse.history, 0...100), bool("across_accounts", \.reuse.acrossAccounts),
+                int("across_accounts_limit", \.reuse.acrossAccountsLimit, 0...100),
+            ]
+        ),
         (
             "lockout",
             [

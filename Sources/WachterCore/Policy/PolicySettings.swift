@@ -56,6 +56,11 @@ public struct RotationSettings: Sendable, Equatable {
 public struct ReuseSettings: Sendable, Equatable {
     /// How many previous hashes are kept and refused.
     public var history = 5
+    /// Whether a password that another current account of the same customer has
+    /// is refused, so that a customer's mailbox, FTP, SSH and panel passwords differ.
+    public var acrossAccounts = true
+    /// At most how many of the customer's other accounts are verified (one hash each).
+    public var acrossAccountsLimit = 8
 
     /// The shipped values.
     public init() {}

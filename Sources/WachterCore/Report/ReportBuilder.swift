@@ -109,6 +109,14 @@ public struct ReportBuilder: Sendable {
         let expired = try reader.accounts(matching: .passwordSetBefore(expiredCutoffs), limit: itemLimit)
         let expiring = try reader.accounts(matching: .passwordSetBetween(expiringRanges), limit: itemLimit)
         let mustChange = try reader.accounts(matching: .mustChange, limit: itemLimit)
+        // Accounts marked at a login whose password is in the breach list (the audit
+        // trail says so; nothing else is stored), read only when some must change.
+        let breached =
+            mustChange.rows.isEmpty
+            ? [:]
+            : Dictionary(
+                try reader.auditEntries().filter { $0.action == LoginService.breachAction }.map { ($0.target, $0.time) },
+                uniquingKeysWith: max)
 
         var belowTotal = 0
         var below: [AccountFinding] = []
@@ -127,9 +135,13 @@ public struct ReportBuilder: Sendable {
             expiring: ReportSection(total: expiring.total, items: expiring.rows.map(expiry)),
             mustChange: ReportSection(
                 total: mustChange.total,
-                items: mustChange.rows.map {
-                    Self.finding(
-                        $0, days: -Self.wholeDays(from: now, to: $0.account.passwordSetAt), reason: "reset, not yet changed")
+                items: mustChange.rows.map { row in
+                    if let found = breached[row.account.name], found >= row.account.passwordSetAt {
+                        return Self.finding(
+                            row, days: -Self.wholeDays(from: now, to: found), reason: LoginService.breachReason)
+                    }
+                    return Self.finding(
+                        row, days: -Self.wholeDays(from: now, to: row.account.passwordSetAt), reason: "reset, not yet changed")
                 }),
             belowPolicy: ReportSection(total: belowTotal, items: below))
     }

@@ -85,9 +85,9 @@ public struct ReportView: Sendable {
         if !passwords.mustChange.isEmpty {
             sections.append(
                 Self.byCustomer(
-                    "must-change", "Must change the password after a reset, and have not", passwords.mustChange,
-                    columns: accountColumns + ["Reset on", "Days waiting"]
-                ) { [Self.day($0.passwordSetAt), String($0.days ?? 0)] })
+                    "must-change", "Must change the password (after a reset, or found in a breach list), and have not",
+                    passwords.mustChange, columns: accountColumns + ["Set on", "Days waiting", "Why"]
+                ) { [Self.day($0.passwordSetAt), String($0.days ?? 0), $0.reason ?? ""] })
         }
         if !passwords.belowPolicy.isEmpty {
             sections.append(

@@ -20,6 +20,22 @@ struct PolicyAcceptanceTests {
         #expect(strong == nil)
     }
 
+    @Test func contextWordsAreScoredNotBanned() throws {
+        let acceptance = try PolicyAcceptance(policy: WachterPolicy())
+        let short = acceptance.refusal(
+            for: Secret("Bakkerij2024!Bakkerij"), account: "info@bakkerij-jansen.nl", kind: .mailbox,
+            customer: Self.customer, history: [])
+        #expect(short?.contains("company") == true)
+        // A long passphrase that merely includes the company name is judged on its other words.
+        let passphrase = acceptance.refusal(
+            for: Secret("bakkerij tackled scoffing tallness floppy"), account: "info@bakkerij-jansen.nl", kind: .mailbox,
+            customer: Self.customer, history: [])
+        #expect(passphrase == nil)
+        let estimate = StrengthEstimator.builtIn.estimate("Bakkerij2024!", context: ["Bakkerij Jansen"])
+        #expect(estimate.issue == .contextWord)
+        #expect(estimate.guessesLog10 < 10)
+    }
+
     @Test func appliesTheKindsOwnRules() throws {
         var policy = WachterPolicy()
         policy.kinds["ftp"]?.strength.minLength = 40

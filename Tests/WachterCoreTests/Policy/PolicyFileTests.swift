@@ -15,12 +15,6 @@ struct PolicyFileTests {
         #expect(PolicyFile.builtInDefaultText == (try Self.repositoryFile("policies/default.toml")))
     }
 
-    @Test func embeddedWordlistsEqualPoliciesWordlists() throws {
-        for entry in BuiltInWordlists.texts {
-            #expect(entry.text == (try Self.repositoryFile("policies/wordlists/\(entry.name).txt")), "\(entry.name)")
-        }
-    }
-
     @Test func shippedDefaultLintsCleanAndMatchesTheBuiltInValues() throws {
         let result = PolicyFile.parse(PolicyFile.builtInDefaultText, file: "built-in")
         #expect(result.diagnostics == [])

@@ -1,5 +1,6 @@
 /// Finds every dictionary word in a password, also with l33t substitutions, by
-/// walking a ``WordTable`` from each starting position.
+/// walking a ``WordIndex`` (the built-in table or a ``WordTable``) from each
+/// starting position.
 ///
 /// At each character the walk tries the character itself and every letter it
 /// may stand for in l33t (`4` for `a`, `1` for `i` or `l`, ...). The table holds
@@ -52,43 +53,48 @@ struct DictionaryWalker {
         }
     }
 
-    private struct Walk {
+    private struct Walk<Index: WordIndex> {
         var start: Int
-        var table: WordTable
+        var table: Index
         var isContext: Bool
         var reversed: Bool
     }
 
-    mutating func run(table: WordTable, isContext: Bool, reversed: Bool) {
+    mutating func run<Index: WordIndex>(table: Index, isContext: Bool, reversed: Bool) {
         for start in 0..<lowered.count {
             let walk = Walk(start: start, table: table, isContext: isContext, reversed: reversed)
-            extend(walk, at: start, hash: WordTable.seed, substituted: 0)
+            extend(walk, at: start, cursor: table.start, substituted: 0)
         }
     }
 
-    private mutating func extend(_ walk: Walk, at position: Int, hash: UInt64, substituted: Int) {
+    private mutating func extend<Index: WordIndex>(
+        _ walk: Walk<Index>, at position: Int, cursor: Index.Cursor, substituted: Int
+    ) {
         guard position < lowered.count else { return }
         let scalar = lowered[position]
-        step(walk, at: position, hash: hash, letter: scalar, substituted: substituted)
+        step(walk, at: position, cursor: cursor, letter: scalar, substituted: substituted)
         let (first, second) = Self.letters(for: scalar)
-        if first != 0 { step(walk, at: position, hash: hash, letter: first, substituted: substituted + 1) }
-        if second != 0 { step(walk, at: position, hash: hash, letter: second, substituted: substituted + 1) }
+        if first != 0 { step(walk, at: position, cursor: cursor, letter: first, substituted: substituted + 1) }
+        if second != 0 { step(walk, at: position, cursor: cursor, letter: second, substituted: substituted + 1) }
     }
 
     @inline(__always)
-    private mutating func step(_ walk: Walk, at position: Int, hash: UInt64, letter: UInt32, substituted: Int) {
-        let next = WordTable.step(hash, letter)
-        guard let entry = walk.table.lookup(next) else { return }
+    private mutating func step<Index: WordIndex>(
+        _ walk: Walk<Index>, at position: Int, cursor: Index.Cursor, letter: UInt32, substituted: Int
+    ) {
+        guard let (next, entry) = walk.table.step(cursor, letter) else { return }
         path[position] = letter
         if entry.rank > 0 {
             record(walk, end: position + 1, entry: entry, substituted: substituted)
         }
         if entry.isPrefix {
-            extend(walk, at: position + 1, hash: next, substituted: substituted)
+            extend(walk, at: position + 1, cursor: next, substituted: substituted)
         }
     }
 
-    private mutating func record(_ walk: Walk, end: Int, entry: WordTable.Entry, substituted: Int) {
+    private mutating func record<Index: WordIndex>(
+        _ walk: Walk<Index>, end: Int, entry: WordTable.Entry, substituted: Int
+    ) {
         var substitutions: [(UInt32, UInt32)] = []
         if substituted > 0 {
             for position in walk.start..<end where path[position] != lowered[position] {

@@ -65,20 +65,4 @@ public struct RankedDictionary: Sendable {
         let base = name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return parse(name: base, category: category, text: text)
     }
-
-    /// The word lists shipped under `policies/wordlists/` and built into the binary.
-    public static var builtIn: [RankedDictionary] { BuiltInWordlists.dictionaries }
-}
-
-/// The shipped word lists, parsed once per process.
-enum BuiltInWordlists {
-    static func category(of name: String) -> RankedDictionary.Category {
-        if name == "passwords" { return .passwords }
-        if name.hasPrefix("names") || name.hasPrefix("surnames") { return .names }
-        return .words
-    }
-
-    static let dictionaries: [RankedDictionary] = texts.map { entry in
-        RankedDictionary.parse(name: entry.name, category: category(of: entry.name), text: entry.text)
-    }
 }

@@ -15,6 +15,8 @@ public struct PatternMatch: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A word from a ranked dictionary, possibly reversed or with l33t substitutions.
         case dictionary(name: String, rank: Int, reversed: Bool, l33t: Bool)
+        /// Two dictionary words joined by a linking `s`, `e` or `en`, as Dutch writes compounds.
+        case compound(parts: Int)
         /// A word from the account's context, such as its name, domain or customer.
         case context(reversed: Bool, l33t: Bool)
         /// A walk over adjacent keys of a keyboard layout.

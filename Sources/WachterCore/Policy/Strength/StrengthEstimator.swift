@@ -13,7 +13,13 @@ internal import Foundation
 /// It works on arrays of code points and hashes words as it walks them, so that
 /// one estimate of a typical password takes a few microseconds.
 public struct StrengthEstimator: Sendable {
-    private let table: WordTable
+    /// The built-in table, or a hash table of the dictionaries given.
+    private enum Words: Sendable {
+        case builtIn(BuiltInWordTable)
+        case table(WordTable)
+    }
+
+    private let words: Words
     private let dictionaryNames: [String]
     private let dictionaryCategories: [RankedDictionary.Category]
     private let keyboards: [KeyboardGraph] = [.qwerty, .azerty, .keypad]
@@ -41,14 +47,36 @@ public struct StrengthEstimator: Sendable {
                 table.insert(word.unicodeScalars.map(\.value), rank: rank + 1, dictionary: index)
             }
         }
-        self.table = table
+        self.words = .table(table)
         self.dictionaryNames = dictionaries.map(\.name)
         self.dictionaryCategories = dictionaries.map(\.category)
         self.referenceYear = referenceYear ?? Calendar(identifier: .gregorian).component(.year, from: Date())
     }
 
-    /// The estimator with the word lists that ship with Wachter, built once per process.
-    public static let builtIn = StrengthEstimator(dictionaries: RankedDictionary.builtIn)
+    /// Creates an estimator with the word lists that ship with Wachter, as the
+    /// build made them into a table.
+    ///
+    /// - Parameter referenceYear: The year that dates and years are measured
+    ///   from; the current year when nil.
+    public init(builtInWithReferenceYear referenceYear: Int? = nil) {
+        let table = BuiltInWordTable.shared
+        self.words = .builtIn(table)
+        self.dictionaryNames = table.names
+        self.dictionaryCategories = table.categories
+        self.referenceYear = referenceYear ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+    }
+
+    /// Creates an estimator over a table already made, for tests that compare the
+    /// built-in table with one made at run time.
+    init(table: WordTable, names: [String], categories: [RankedDictionary.Category], referenceYear: Int) {
+        self.words = .table(table)
+        self.dictionaryNames = names
+        self.dictionaryCategories = categories
+        self.referenceYear = referenceYear
+    }
+
+    /// The estimator with the word lists that ship with Wachter.
+    public static let builtIn = StrengthEstimator(builtInWithReferenceYear: nil)
 
     /// Estimates a password's strength.
     ///
@@ -125,24 +153,34 @@ public struct StrengthEstimator: Sendable {
         var found: [Candidate] = []
         found.reserveCapacity(32)
         var walker = DictionaryWalker(lowered: lowered, original: original)
-        walker.run(table: table, isContext: false, reversed: false)
+        runDictionaries(&walker, reversed: false)
         if let context, context.count > 0 { walker.run(table: context, isContext: true, reversed: false) }
         let reversed = DictionaryWalker.reverse(lowered)
         var backwards = DictionaryWalker(lowered: reversed, original: Array(original.reversed()))
-        backwards.run(table: table, isContext: false, reversed: true)
+        runDictionaries(&backwards, reversed: true)
         if let context, context.count > 0 { backwards.run(table: context, isContext: true, reversed: true) }
+        var words: [Candidate] = []
         for hit in walker.hits + backwards.hits {
             let candidate = dictionaryCandidate(hit, length: n)
             found.append(candidate)
             if !hit.reversed && hit.end - hit.start >= 3 {
                 addInflections(of: candidate, lowered: lowered, into: &found)
             }
+            if !hit.reversed, !hit.isContext, dictionaryCategories[hit.dictionary] == .words { words.append(candidate) }
         }
+        CompoundWords.add(words, lowered: lowered, into: &found)
         for keyboard in keyboards { matchKeyboard(keyboard, original, into: &found) }
         matchSequences(lowered, into: &found)
         if depth == 0 { matchRepeats(lowered, original: original, context: context, depth: depth, into: &found) }
         matchDates(lowered, into: &found)
         return cheapestCover(n, found)
+    }
+
+    private func runDictionaries(_ walker: inout DictionaryWalker, reversed: Bool) {
+        switch words {
+        case .builtIn(let table): walker.run(table: table, isContext: false, reversed: reversed)
+        case .table(let table): walker.run(table: table, isContext: false, reversed: reversed)
+        }
     }
 
     @inline(__always)
@@ -602,6 +640,7 @@ public struct StrengthEstimator: Sendable {
                 case .names: issue = .name
                 case .words: issue = .dictionaryWord
                 }
+            case .compound: issue = .dictionaryWord
             case .keyboardWalk: issue = .keyboardWalk
             case .sequence: issue = .sequence
             case .repeated: issue = .repeated

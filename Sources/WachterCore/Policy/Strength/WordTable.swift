@@ -1,3 +1,15 @@
+/// Words and all their prefixes, walked one character at a time: each step
+/// says whether a word ends there (its best rank and dictionary) and whether a
+/// longer word goes on.
+protocol WordIndex: Sendable {
+    /// Where a walk is after the characters read so far.
+    associatedtype Cursor
+    /// Where every walk begins, before any character.
+    var start: Cursor { get }
+    /// Reads one more character, or nil when no word starts with what was read.
+    func step(_ cursor: Cursor, _ scalar: UInt32) -> (Cursor, WordTable.Entry)?
+}
+
 /// An open-addressing hash table of words and all their prefixes, keyed by a
 /// running 64-bit hash of the characters.
 ///
@@ -7,7 +19,7 @@
 /// Two different strings with the same 64-bit hash would be confused; with a
 /// hundred thousand words the chance per lookup is about 10⁻¹⁴, which is far below
 /// the estimator's other errors.
-struct WordTable: Sendable {
+struct WordTable: WordIndex {
     /// What a probe found.
     struct Entry: Sendable, Equatable {
         /// The best (smallest) rank of a word with exactly these characters, or 0.
@@ -33,6 +45,15 @@ struct WordTable: Sendable {
     @inline(__always)
     static func step(_ hash: UInt64, _ scalar: UInt32) -> UInt64 {
         (hash ^ UInt64(scalar)) &* 0x0000_0100_0000_01b3
+    }
+
+    var start: UInt64 { Self.seed }
+
+    @inline(__always)
+    func step(_ cursor: UInt64, _ scalar: UInt32) -> (UInt64, Entry)? {
+        let next = Self.step(cursor, scalar)
+        guard let entry = lookup(next) else { return nil }
+        return (next, entry)
     }
 
     init(expectedEntries: Int) {
