@@ -78,11 +78,15 @@ public enum SecretReader {
         var silent = saved
         silent.c_lflag &= ~tcflag_t(ECHO)
         silent.c_lflag |= tcflag_t(ECHONL)
-        FileHandle.standardError.write(Data(prompt.utf8))
+        // Echo goes off (dropping what was typed before) before the prompt is shown, so
+        // that an answer typed as soon as the prompt appears is neither echoed nor
+        // dropped; the old settings come back without dropping what follows the line
+        // (the answer to the next prompt may already be typed).
         guard unsafe tcsetattr(descriptor, TCSAFLUSH, &silent) == 0 else {
             throw WachterError(.inputFailure, "cannot switch off the terminal's echo")
         }
-        defer { _ = unsafe tcsetattr(descriptor, TCSAFLUSH, &saved) }
+        defer { _ = unsafe tcsetattr(descriptor, TCSADRAIN, &saved) }
+        FileHandle.standardError.write(Data(prompt.utf8))
         guard let line = try readLine(from: descriptor) else {
             throw WachterError(.inputFailure, "no password was typed")
         }
