@@ -84,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "WachterTLS",
-            dependencies: ["COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["COpenSSL", "WachterCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictLibrary
         ),
         .executableTarget(
@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WachterTLSTests",
-            dependencies: ["WachterTLS"],
+            dependencies: ["WachterTLS", "WachterCore"],
             swiftSettings: strict
         ),
         .testTarget(

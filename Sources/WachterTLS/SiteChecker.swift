@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 import Synchronization
+public import WachterCore
 
 #if canImport(Glibc)
     import Glibc
@@ -12,60 +13,6 @@ public enum TrustSource: Sendable, Hashable {
     case system
     /// Exactly the certificates of a PEM bundle, instead of the system store.
     case pemFile(String)
-}
-
-/// An error that stops checks from starting at all, with a stable code.
-public struct TLSCheckError: Error, Sendable, CustomStringConvertible {
-    /// A stable, machine-comparable kind of error.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String, Sendable {
-            case trustStoreUnavailable = "trust-store-unavailable"
-            case openSSLFailure = "openssl-failure"
-        }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-
-        /// The system trust store or the CA file could not be loaded.
-        public static let trustStoreUnavailable = Code(.trustStoreUnavailable)
-        /// OpenSSL could not set up a TLS client.
-        public static let openSSLFailure = Code(.openSSLFailure)
-
-        /// The code's stable name, such as `trust-store-unavailable`.
-        public var description: String { value.rawValue }
-    }
-
-    /// What kind of error this is.
-    public var code: Code
-    /// A sentence for the operator.
-    public var message: String
-    /// What OpenSSL said, if anything.
-    public var cause: String?
-    /// The source file that raised the error.
-    public var file: String
-    /// The source line that raised the error.
-    public var line: Int
-
-    /// Creates an error.
-    ///
-    /// - Parameters:
-    ///   - code: The kind of error.
-    ///   - message: A sentence for the operator.
-    ///   - cause: What OpenSSL said, if anything.
-    ///   - file: The source file, filled in by the compiler.
-    ///   - line: The source line, filled in by the compiler.
-    public init(_ code: Code, _ message: String, cause: String? = nil, file: String = #fileID, line: Int = #line) {
-        self.code = code
-        self.message = message
-        self.cause = cause
-        self.file = file
-        self.line = line
-    }
-
-    /// The message, followed by the cause where there is one.
-    public var description: String {
-        if let cause { return "\(message) (\(cause))" }
-        return message
-    }
 }
 
 /// Checks the TLS certificates of many sites at once: over the network, with SNI,
@@ -108,14 +55,18 @@ public struct SiteChecker: Sendable {
     ///     OCSP, the OCSP responder, the CRL; docs/TLS.md).
     ///   - revocationCache: A directory that keeps OCSP responses and CRLs between
     ///     runs, until their next update; nil keeps them in memory only.
-    /// - Throws: `TLSCheckError` when the trust store does not load or OpenSSL fails.
+    /// - Throws: `WachterError` when the trust store does not load or OpenSSL fails.
     public init(
         trust: TrustSource = .system, warnDays: Int = SiteChecker.defaultWarnDays,
         timeout: Duration = SiteChecker.defaultTimeout, concurrency: Int = SiteChecker.defaultConcurrency,
         logger: Logger = Logger(label: "wachter.tls"), checkRevocation: Bool = true, revocationCache: String? = nil
-    ) throws(TLSCheckError) {
-        if case .pemFile(let path) = trust, let reason = Socket.unreadableReason(path) {
-            throw TLSCheckError(.trustStoreUnavailable, "cannot read the CA file \(path): \(reason)")
+    ) throws(WachterError) {
+        if case .pemFile(let path) = trust {
+            do {
+                try FileAccess.checkReadable(path, what: "CA file")
+            } catch {
+                throw WachterError(.trustStoreUnavailable, error.message)
+            }
         }
         do {
             switch trust {
@@ -123,12 +74,12 @@ public struct SiteChecker: Sendable {
             case .pemFile(let path): self.trust = try TrustStore.pemBundle(path)
             }
         } catch {
-            throw TLSCheckError(.trustStoreUnavailable, error.message, cause: error.detail)
+            throw WachterError(.trustStoreUnavailable, error.message, cause: error.detail)
         }
         do {
             self.client = try TLSClient()
         } catch {
-            throw TLSCheckError(.openSSLFailure, error.message, cause: error.detail)
+            throw WachterError(.openSSLFailure, error.message, cause: error.detail)
         }
         self.revocation = checkRevocation ? RevocationChecker(trust: self.trust, cacheDirectory: revocationCache) : nil
         self.warnDays = max(0, warnDays)

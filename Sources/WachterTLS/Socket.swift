@@ -173,14 +173,4 @@ final class Socket {
     static func errorText(_ code: Int32) -> String {
         unsafe String(cString: strerror(code))
     }
-
-    /// Why a file cannot be read (strerror(3) of what open(2) or fstat(2) says), or nil when it can.
-    static func unreadableReason(_ path: String) -> String? {
-        let descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return errorText(errno) }
-        defer { close(descriptor) }
-        var status = stat()
-        if unsafe fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { return errorText(EISDIR) }
-        return nil
-    }
 }

@@ -166,37 +166,24 @@ struct SiteCheckCommand: AsyncParsableCommand {
         var logger = Logger(label: "wachter.tls") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = global.verbose ? .info : .warning
         let warnDays = try self.warnDays ?? global.loadPolicy().tls.warnDays
-        // A TLSCheckError prints as "Error: <sentence>" and exits 1.
+        // A WachterError prints as "Error: <sentence>" and exits 1.
         let checker = try SiteChecker(
             trust: caFile.map { .pemFile($0) } ?? .system, warnDays: warnDays,
             timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger,
             checkRevocation: !noRevocation, revocationCache: revocationCache ?? SiteChecker.defaultRevocationCache())
         // The store is needed for registered sites; ad-hoc domains are checked without one.
-        let service: WachterServices? =
-            domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.services() : nil
-        var registered: [String: Site] = [:]
-        for (site, _) in try service?.sites.list() ?? [] { registered[site.domain] = site }
-        var seen = Set<String>()
-        let names = domains.isEmpty ? registered.keys.sorted() : try domains.map { try Names.domain($0) }
-        if names.isEmpty {
-            throw WachterError(
-                .notFound, "no sites are registered; add one with `wachter site add DOMAIN --customer ID`, or name domains")
-        }
-        let requests = names.filter { seen.insert($0).inserted }.flatMap { domain in
-            self.requests(for: domain, site: registered[domain])
-        }
-        let progress = isatty(STDERR_FILENO) == 1 && requests.count > 1 ? ProgressLine(total: requests.count) : nil
-        let results = await checker.check(requests, now: GlobalOptions.clock().now()) { done, total in
-            progress?.show(done: done)
+        let sites =
+            domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.services().sites : nil
+        let selection = SiteCheckRun.Selection(
+            domains: domains, connect: endpoint, starttls: startTLSProtocol, certFile: certFile, keyFile: keyFile,
+            filesOnly: noConnect)
+        let progress = isatty(STDERR_FILENO) == 1 ? ProgressLine() : nil
+        let results = try await SiteCheckRun(checker: checker, sites: sites).run(
+            selection, now: GlobalOptions.clock().now()
+        ) { done, total in
+            progress?.show(done: done, total: total)
         }
         progress?.clear()
-        try service?.sites.record(
-            results.filter { registered[$0.domain] != nil }.map { result in
-                SiteCheckRecord(
-                    domain: result.domain, checkedAt: result.checkedAt, verdict: result.verdict.rawValue,
-                    problems: result.problems.map(\.message), notAfter: result.notAfter, endpoint: result.endpoint,
-                    starttls: result.starttls?.rawValue, codes: result.problems.map(\.code.description))
-            })
         let worst = Verdict.worst(results.map(\.verdict))
         if global.json {
             print(try Self.json(results, worst: worst))
@@ -205,30 +192,6 @@ struct SiteCheckCommand: AsyncParsableCommand {
         }
         if worst != .ok {
             throw ExitCode(worst.exitCode)
-        }
-    }
-
-    /// The checks of one domain: the command line's endpoint or files alone when it
-    /// gives them; else each endpoint of the registered site (its files with the
-    /// first), or its files alone; else the domain on port 443.
-    private func requests(for domain: String, site: Site?) -> [SiteCheckRequest] {
-        let certFile = self.certFile ?? site?.certFile
-        let keyFile = self.keyFile ?? site?.keyFile
-        if noConnect || (site?.filesOnly == true && connect == nil && starttls == nil) {
-            return [SiteCheckRequest(domain: domain, certFile: certFile, keyFile: keyFile, connects: false)]
-        }
-        let endpoints = site?.endpoints ?? []
-        if connect != nil || starttls != nil || endpoints.isEmpty {
-            return [
-                SiteCheckRequest(
-                    domain: domain, connect: endpoint, certFile: certFile, keyFile: keyFile, starttls: startTLSProtocol)
-            ]
-        }
-        return endpoints.enumerated().map { index, registered in
-            let starttls = registered.starttls.flatMap(StartTLSProtocol.init(rawValue:))
-            return SiteCheckRequest(
-                domain: domain, connect: Endpoint(parsing: registered.connect, defaultPort: starttls?.defaultPort ?? 443),
-                certFile: index == 0 ? certFile : nil, keyFile: index == 0 ? keyFile : nil, starttls: starttls)
         }
     }
 
@@ -287,14 +250,10 @@ struct SiteCheckCommand: AsyncParsableCommand {
 }
 
 /// The progress line on a terminal: `checked 120/1000 sites`, rewritten in place.
+/// Shown only for more than one check.
 final class ProgressLine: Sendable {
-    private let total: Int
-
-    init(total: Int) {
-        self.total = total
-    }
-
-    func show(done: Int) {
+    func show(done: Int, total: Int) {
+        guard total > 1 else { return }
         FileHandle.standardError.write(Data("\rchecked \(done)/\(total) sites".utf8))
     }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Testing
-import WachterTestSupport
 import WachterCore
+import WachterTestSupport
 
 @testable import wachter
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import WachterTestSupport
 import WachterCore
+import WachterTestSupport
 
 /// The policy as the command line enforces it, with the clock fixed through `WACHTER_NOW`.
 @Suite(.serialized)

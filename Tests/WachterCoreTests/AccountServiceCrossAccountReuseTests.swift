@@ -19,9 +19,10 @@ struct AccountServiceCrossAccountReuseTests {
         var policy = policy
         for kind in WachterPolicy.accountKinds { policy.kinds[kind]?.hashing.cost = 1 }
         policy.defaults.hashing.cost = 1
-        return WachterServices(context: try ServiceContext(
-            store: store, policy: policy, clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)), actor: "tester",
-            logger: Logger(label: "test") { _ in handler }))
+        return WachterServices(
+            context: try ServiceContext(
+                store: store, policy: policy, clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)), actor: "tester",
+                logger: Logger(label: "test") { _ in handler }))
     }
 
     static let shared = "tackled scoffing tallness floppy"

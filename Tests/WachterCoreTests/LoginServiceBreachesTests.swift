@@ -26,9 +26,10 @@ struct LoginServiceBreachesTests {
         }
         var handler = logs
         handler.logLevel = .trace
-        return WachterServices(context: try ServiceContext(
-            store: store, policy: policy, clock: FixedClock(time), actor: "tester",
-            logger: Logger(label: "test") { _ in handler }))
+        return WachterServices(
+            context: try ServiceContext(
+                store: store, policy: policy, clock: FixedClock(time), actor: "tester",
+                logger: Logger(label: "test") { _ in handler }))
     }
 
     /// The account got its password before the breach list had it.
@@ -53,8 +54,10 @@ struct LoginServiceBreachesTests {
         #expect(second.result == .expired)
         // A password that is not listed changes nothing.
         #expect(
-            try service.logins.verify(account: "jansen", password: Secret("vivid harbour pickle marmot"), service: "ftp", source: nil)
-                .result == .success)
+            try service.logins.verify(
+                account: "jansen", password: Secret("vivid harbour pickle marmot"), service: "ftp", source: nil
+            )
+            .result == .success)
         #expect(try !service.accounts.account(named: "jansen").mustChange)
         let entries = try service.audit.trail().filter { $0.action == LoginService.breachAction }
         #expect(entries.map(\.target) == ["info@bakkerij.nl"])

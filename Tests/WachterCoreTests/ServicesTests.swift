@@ -145,7 +145,8 @@ struct ServicesTests {
             name: "info@bakkerij.nl", kind: .mailbox, customerID: "bakkerij", password: .given(Secret(longPassword)))
         let before = try service.audit.trail()
         for change in [
-            { try service.accounts.lock(account: name) }, { try service.accounts.setPassword(account: name, to: Secret(longPassword + "!")) },
+            { try service.accounts.lock(account: name) },
+            { try service.accounts.setPassword(account: name, to: Secret(longPassword + "!")) },
         ] {
             #expect {
                 try change()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WachterCore
 import WachterTLS
 
 /// Every served problem, made to happen by a real nginx or openssl server on loopback.
@@ -57,7 +58,7 @@ import WachterTLS
         ("/nonexistent-wachter-dir/ca.pem", "No such file or directory"), (NSTemporaryDirectory(), "Is a directory"),
     ])
     func aCAFileThatCannotBeReadIsNamedWithTheSystemsReason(path: String, reason: String) {
-        let error = #expect(throws: TLSCheckError.self) { try SiteChecker(trust: .pemFile(path)) }
+        let error = #expect(throws: WachterError.self) { try SiteChecker(trust: .pemFile(path)) }
         #expect(error?.message == "cannot read the CA file \(path): \(reason)")
     }
 
@@ -151,7 +152,7 @@ import WachterTLS
     }
 
     @Test func missingCAFileIsAnError() {
-        #expect(throws: TLSCheckError.self) {
+        #expect(throws: WachterError.self) {
             try SiteChecker(trust: .pemFile("/nonexistent/ca.pem"))
         }
     }

@@ -22,6 +22,8 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
             case agentUnavailable = "agent-unavailable"
             case protocolViolation = "protocol-violation"
             case cacheFlushFailed = "cache-flush-failed"
+            case trustStoreUnavailable = "trust-store-unavailable"
+            case openSSLFailure = "openssl-failure"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -60,6 +62,10 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
         public static let protocolViolation = Code(.protocolViolation)
         /// The configured authentication-cache flush command failed.
         public static let cacheFlushFailed = Code(.cacheFlushFailed)
+        /// The system trust store or a CA file for certificate checks could not be loaded.
+        public static let trustStoreUnavailable = Code(.trustStoreUnavailable)
+        /// OpenSSL could not set up a TLS client for certificate checks.
+        public static let openSSLFailure = Code(.openSSLFailure)
 
         /// The code's stable name, such as `not-found`.
         public var description: String { value.rawValue }
