@@ -9,28 +9,32 @@ struct HookCommandTests {
     static let password = "Canary-Hook-4f1e-ontbijtkoek-stroop"
     static let newPassword = "Canary-Hook-new-8a2b-hagelslag-muisjes"
 
-    /// A store with the FTP account `name` and the mailbox `info@example.nl`, both with ``password``.
+    /// A store with the FTP account `name` and the mailbox `info@example.nl`, both with
+    /// ``password``; they belong to two customers, since one customer's accounts may not
+    /// share a password.
     func setUp() throws -> CLI {
         let cli = try CLI()
         try #require(try cli.run(["init"]).status == 0)
         try #require(try cli.run(["customer", "add", "acme", "--name", "Acme"]).status == 0)
-        for (name, kind) in [("name", "ftp"), ("info@example.nl", "mailbox")] {
+        try #require(try cli.run(["customer", "add", "example", "--name", "Example"]).status == 0)
+        for (name, kind, customer) in [("name", "ftp", "acme"), ("info@example.nl", "mailbox", "example")] {
             let add = try cli.run(
-                ["account", "add", name, "--kind", kind, "--customer", "acme", "--password-stdin"], stdin: Self.password + "\n")
+                ["account", "add", name, "--kind", kind, "--customer", customer, "--password-stdin"],
+                stdin: Self.password + "\n")
             try #require(add.status == 0, "\(add.stderr)")
         }
         return cli
     }
 
-    /// Nothing changed: no login was recorded, the trail is intact with its three entries
-    /// (customer add, two account adds), and both accounts keep their password.
+    /// Nothing changed: no login was recorded, the trail is intact with its four entries
+    /// (two customer adds, two account adds), and both accounts keep their password.
     func expectUnchanged(_ cli: CLI) throws {
         let logins = try cli.run(["logins", "--json"])
         let events = try JSONSerialization.jsonObject(with: Data(logins.stdout.utf8)) as? [Any]
         #expect(events?.isEmpty == true, "\(logins.stdout)")
         let audit = try cli.run(["audit", "--verify"])
         #expect(audit.status == 0, "\(audit.stdout) \(audit.stderr)")
-        #expect(audit.stdout.contains("intact: 3 entries"), "\(audit.stdout)")
+        #expect(audit.stdout.contains("intact: 4 entries"), "\(audit.stdout)")
         for account in ["name", "info@example.nl"] {
             #expect(try cli.run(["verify", account, "--password-stdin"], stdin: Self.password + "\n").status == 0)
         }
