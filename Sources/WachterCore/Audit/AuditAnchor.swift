@@ -245,17 +245,8 @@ public struct AuditAnchorFile: AuditAnchor {
             defer { close(fd) }
             // A leftover temporary file could have had a wider mode.
             if fchmod(fd, 0o600) != 0 { throw failure("cannot set the mode of \(temporary)", errno: errno) }
-            let bytes = Array(Self.line(head).utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let written = unsafe bytes.withUnsafeBytes { buffer in
-                    unsafe write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw failure("cannot write \(temporary)", errno: errno)
-                }
-                offset += written
+            if let code = FileAccess.writeAll(fd, Array(Self.line(head).utf8)) {
+                throw failure("cannot write \(temporary)", errno: code)
             }
             if fsync(fd) != 0 { throw failure("cannot sync \(temporary)", errno: errno) }
         }

@@ -203,17 +203,7 @@ enum ExportFile {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(WachterError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = unsafe bytes.withUnsafeBytes { buffer in
-                unsafe write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot write \(path)", errno: errno)
-            }
-            offset += written
-        }
+        if let code = FileAccess.writeAll(fd, bytes) { throw failure("cannot write \(path)", errno: code) }
     }
 
     /// Removes temporary files a killed exporter left; the directory lock is held,

@@ -104,18 +104,9 @@ public enum FileAccess {
         guard descriptor >= 0 else { throw failure(.write, what, path, errno: errno) }
         var renamed = false
         defer { if !renamed { unsafe _ = unlink(temporary) } }
-        var offset = 0
-        while offset < bytes.count {
-            let written = unsafe bytes.withUnsafeBytes { buffer in
-                unsafe Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(descriptor)
-                throw failure(.write, what, path, errno: code)
-            }
-            offset += written
+        if let code = writeAll(descriptor, bytes) {
+            close(descriptor)
+            throw failure(.write, what, path, errno: code)
         }
         if fsync(descriptor) != 0 {
             let code = errno
@@ -145,6 +136,25 @@ public enum FileAccess {
         return WachterError(
             action == .read && code == ENOENT ? .notFound : .inputFailure,
             "cannot \(action.rawValue) the \(what) \(subject): \(reason(errno: code))")
+    }
+
+    /// Writes all of `bytes` to a descriptor, resuming after a short write or EINTR
+    /// (write(2)); the one copy of that loop for every file Wachter writes.
+    ///
+    /// - Returns: nil when everything was written, else the errno of the failure.
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = unsafe bytes.withUnsafeBytes { buffer in
+                unsafe Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
     }
 
     /// strerror(3) of an errno value, such as `No such file or directory`.
