@@ -8,10 +8,16 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The SQLite store file.",
-            discussion:
-                "Default: $WACHTER_STORE, else /var/lib/wachter/wachter.sqlite for root, else ~/.local/share/wachter/wachter.sqlite.",
-            valueName: "path"))
+            "The store: a SQLite file, or a PostgreSQL URL.",
+            discussion: """
+                A path is a SQLite file. A URL postgresql://USER@HOST[:PORT][,HOST2[:PORT2]...]/DB\
+                [?host=/socket/dir&sslmode=disable|prefer|require|verify-full&sslrootcert=PEM\
+                &passfile=PATH&connect_timeout=S&target_session_attrs=read-write|any] is a PostgreSQL store shared by several
+                servers; its password comes from a pgpass file (passfile=, $PGPASSFILE or ~/.pgpass, mode 0600), never from
+                the URL. Default: $WACHTER_STORE, else /var/lib/wachter/wachter.sqlite for root, else
+                ~/.local/share/wachter/wachter.sqlite.
+                """,
+            valueName: "path|url"))
     var store: String?
 
     @Option(
@@ -29,10 +35,13 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: [.customShort("v"), .long], help: "Log what wachter does on standard error.")
     var verbose = false
 
-    /// The store path in effect.
-    var storePath: String {
+    /// The store name in effect: --store, $WACHTER_STORE, or the default SQLite file.
+    var storeName: String {
         store ?? ProcessInfo.processInfo.environment["WACHTER_STORE"] ?? StoreFiles.defaultPath()
     }
+
+    /// The store in effect.
+    func storeLocation() throws -> StoreLocation { try StoreLocation(storeName) }
 
     /// Where the policy is read from: --policy, $WACHTER_POLICY, /etc/wachter/policy.toml, or the built-in default.
     func policyLocation() -> PolicyFile.Location { PolicyFile.locate(explicit: policy) }
@@ -51,7 +60,7 @@ struct GlobalOptions: ParsableArguments {
         let logger = Self.bootstrapLogging(verbose: verbose)
         let policy = try loaded ?? loadPolicy()
         var services = try WachterServices.open(
-            .init(path: storePath), policy: policy, create: create, clock: Self.clock(), logger: logger)
+            storeLocation(), policy: policy, create: create, clock: Self.clock(), logger: logger)
         services.observeChanges(
             ReExportReporting.followUp(
                 configurationPath: exportsConfigurationPath(nil), printing: printFollowUps,

@@ -9,6 +9,11 @@ struct InitCommand: ParsableCommand {
             Creates the SQLite store (mode 0600, in a directory of mode 0700) and applies
             the schema migrations. Running it again on an existing store applies only the
             migrations it lacks and changes nothing else.
+
+            With a PostgreSQL URL (--store postgresql://...), creates Wachter's tables in
+            the named database, which must exist and belong to the URL's role, or applies
+            the migrations they lack. The migrations run under an advisory lock, so that
+            several hosts may run `wachter init` at once.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -19,12 +24,12 @@ struct InitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = global.storePath
-        let result = Result(store: path, migrations: try WachterServices.initialize(.init(path: path)))
+        let location = try global.storeLocation()
+        let result = Result(store: location.description, migrations: try WachterServices.initialize(location))
         if global.json {
             try Output.json(result)
         } else {
-            Output.note("Store ready at \(path) (schema \(result.migrations.last ?? "-")).")
+            Output.note("Store ready at \(location) (schema \(result.migrations.last ?? "-")).")
         }
     }
 }

@@ -172,8 +172,8 @@ struct SiteCheckCommand: AsyncParsableCommand {
             timeout: .milliseconds(Int64((timeout * 1000).rounded())), concurrency: concurrency, logger: logger,
             checkRevocation: !noRevocation, revocationCache: revocationCache ?? SiteChecker.defaultRevocationCache())
         // The store is needed for registered sites; ad-hoc domains are checked without one.
-        let sites =
-            domains.isEmpty || FileManager.default.fileExists(atPath: global.storePath) ? try global.services().sites : nil
+        let storeExists = try global.storeLocation().mayExist
+        let sites = domains.isEmpty || storeExists ? try global.services().sites : nil
         let selection = SiteCheckRun.Selection(
             domains: domains, connect: endpoint, starttls: startTLSProtocol, certFile: certFile, keyFile: keyFile,
             filesOnly: noConnect)

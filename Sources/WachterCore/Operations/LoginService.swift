@@ -226,8 +226,8 @@ public struct LoginService: ContextualService {
         guard !batch.isEmpty else { return }
         let rehashed = try store.write { writer -> [(name: String, kind: AccountKind)] in
             var rehashed: [(name: String, kind: AccountKind)] = []
+            try writer.insert(batch.map(\.event))
             for effects in batch {
-                try writer.insert(effects.event)
                 guard let name = effects.account, var account = try writer.account(named: name) else { continue }
                 if effects.matched {
                     account.failures = 0
@@ -296,7 +296,7 @@ public struct LoginService: ContextualService {
     public func record(_ events: [LoginEvent]) throws {
         guard !events.isEmpty else { return }
         try store.write { writer in
-            for event in events { try writer.insert(event) }
+            try writer.insert(events)
         }
     }
 

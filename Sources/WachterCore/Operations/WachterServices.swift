@@ -47,17 +47,6 @@ public struct WachterServices: Sendable {
 }
 
 extension WachterServices {
-    /// Where a store is and how to open it.
-    public struct StoreLocation: Sendable, Equatable {
-        /// The SQLite file.
-        public var path: String
-
-        /// Names a store.
-        ///
-        /// - Parameter path: The SQLite file.
-        public init(path: String) { self.path = path }
-    }
-
     /// Opens a store and builds the services under a policy.
     ///
     /// - Parameters:
@@ -73,17 +62,22 @@ extension WachterServices {
         _ location: StoreLocation, policy: WachterPolicy, create: Bool = false, clock: any WachterClock = SystemClock(),
         actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
     ) throws -> WachterServices {
-        let store = try SQLiteStore(path: location.path, create: create)
+        let store = try location.open(create: create, logger: logger)
         return WachterServices(
             context: try ServiceContext(store: store, policy: policy, clock: clock, actor: actor, logger: logger))
     }
 
     /// Creates the store, or brings an existing one's schema up to date.
     ///
-    /// - Parameter location: The store.
+    /// - Parameters:
+    ///   - location: The store.
+    ///   - logger: The logger.
     /// - Returns: The names of the applied migrations, oldest first.
     /// - Throws: ``WachterError`` when the store cannot be created, opened or migrated.
-    public static func initialize(_ location: StoreLocation) throws -> [String] {
-        try SQLiteStore(path: location.path, create: true).appliedMigrations()
+    public static func initialize(_ location: StoreLocation, logger: Logger = Logger(label: "wachter")) throws -> [String] {
+        switch location {
+        case .sqlite(let path): try SQLiteStore(path: path, create: true).appliedMigrations()
+        case .postgres(let url): try PostgresStore(location: url, create: true, logger: logger).appliedMigrations()
+        }
     }
 }

@@ -108,8 +108,8 @@ public protocol StoreWriting: StoreReading {
     func deleteEndpoint(domain: String, connect: String) throws -> Bool
     /// Stores the result of a certificate check.
     func insert(_ check: SiteCheckRecord) throws
-    /// Records a login attempt.
-    func insert(_ event: LoginEvent) throws
+    /// Records login attempts, in order (one statement per batch where the backend allows).
+    func insert(_ events: [LoginEvent]) throws
     /// Appends an entry to the audit trail.
     func append(_ entry: AuditEntry) throws
     /// Records what an export file is after writing it.
@@ -127,4 +127,12 @@ public protocol StoreWriting: StoreReading {
     func pruneAudit(through checkpoint: AuditCheckpoint) throws -> Int
     /// Records in the retention log what one prune run removed.
     func recordRetention(time: Date, record: RetainedRecord, removed: Int, cutoff: Date) throws
+}
+
+extension StoreWriting {
+    /// Records one login attempt.
+    ///
+    /// - Parameter event: The attempt.
+    /// - Throws: As ``StoreWriting/insert(_:)-([LoginEvent])``.
+    public func insert(_ event: LoginEvent) throws { try insert([event]) }
 }

@@ -140,14 +140,16 @@ struct SQLiteAccess: StoreWriting {
             arguments: [account, account, keep])
     }
 
-    func insert(_ event: LoginEvent) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO login_event (time, account, service, source, result, reason) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(
-            arguments: [
-                event.time.timeIntervalSince1970, event.account, event.service, event.source, event.result.rawValue,
-                event.reason,
-            ])
+    func insert(_ events: [LoginEvent]) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO login_event (time, account, service, source, result, reason) VALUES (?, ?, ?, ?, ?, ?)")
+        for event in events {
+            try statement.execute(
+                arguments: [
+                    event.time.timeIntervalSince1970, event.account, event.service, event.source, event.result.rawValue,
+                    event.reason,
+                ])
+        }
     }
 
     func append(_ entry: AuditEntry) throws {

@@ -13,6 +13,7 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
             case storeMissing = "store-missing"
             case storeInsecure = "store-insecure"
             case storeFailure = "store-failure"
+            case storeUnavailable = "store-unavailable"
             case hashingFailure = "hashing-failure"
             case unsupportedHash = "unsupported-hash"
             case inputFailure = "input-failure"
@@ -42,8 +43,10 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
         public static let storeMissing = Code(.storeMissing)
         /// The store file or its directory can be read or changed by other users.
         public static let storeInsecure = Code(.storeInsecure)
-        /// SQLite reported an error.
+        /// The store (SQLite or PostgreSQL) reported an error.
         public static let storeFailure = Code(.storeFailure)
+        /// No PostgreSQL server of the store could be reached, or none was writable, within the connect timeout.
+        public static let storeUnavailable = Code(.storeUnavailable)
         /// libxcrypt failed to make or check a hash.
         public static let hashingFailure = Code(.hashingFailure)
         /// A hash string that libxcrypt cannot check.

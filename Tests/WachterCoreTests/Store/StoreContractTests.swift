@@ -128,9 +128,10 @@ struct StoreContractTests {
         let subject = try Subject(backend)
         defer { subject.remove() }
         try subject.seed()
-        let first = try WachterServices.initialize(.init(path: subject.directory + "/store/wachter.sqlite"))
-        let second = try WachterServices.initialize(.init(path: subject.directory + "/store/wachter.sqlite"))
+        let first = try WachterServices.initialize(backend.location(in: subject.directory))
+        let second = try WachterServices.initialize(backend.location(in: subject.directory))
         #expect(first == SQLiteStore.migrationNames)
+        #expect(PostgresStore.migrationNames == SQLiteStore.migrationNames)
         #expect(second == first)
         #expect(try subject.store.read { try $0.customers().map(\.id) } == ["acme", "bakker"])
     }
