@@ -8,7 +8,7 @@ struct Wachter: AsyncParsableCommand {
         abstract: "Keep a hosting business's customer logins as salted hashes, under policy.",
         discussion: """
             Wachter stores every mailbox, FTP, SSH and control-panel password as a salted
-            crypt(3) hash (yescrypt by default) in a SQLite store, records logins and every
+            crypt(3) hash (yescrypt by default) in a SQLite or PostgreSQL store, records logins and every
             operator action in a hash-chained audit trail.
 
             Passwords are never taken from the command line or the environment: they are
@@ -17,7 +17,10 @@ struct Wachter: AsyncParsableCommand {
 
             STORE: --store PATH, else $WACHTER_STORE, else /var/lib/wachter/wachter.sqlite
             (root) or ~/.local/share/wachter/wachter.sqlite. The store must not be readable
-            by other users; wachter refuses it otherwise.
+            by other users; wachter refuses it otherwise. For several servers, give a
+            PostgreSQL URL instead (--store postgresql://USER@HOST/DB; the password comes
+            from a pgpass file; see docs/POSTGRES.md). `wachter store copy` moves a store
+            between the two.
 
             EXIT STATUS:
               0   success (verify: the password matches)
@@ -31,6 +34,7 @@ struct Wachter: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self,
+            StoreCommand.self,
             CustomerCommand.self,
             AccountCommand.self,
             PasswdCommand.self,
