@@ -48,9 +48,22 @@ stop_all() { # stops what this test started, by PID
     pids=()
 }
 
+test_store() { # test_store SQLITE_PATH: the store this run tests: the SQLite path, or with
+    # WACHTER_TEST_BACKEND=postgres a new database on the server scripts/test started
+    # (scripts/lib/postgres.sh exports PG_SOCKET, PG_PORT and PG_PASSFILE), as a URL
+    if [[ "${WACHTER_TEST_BACKEND:-sqlite}" != postgres ]]; then echo "$1"; return; fi
+    local name
+    name="t_$(date +%s%N)_$RANDOM"
+    PGPASSFILE="$PG_PASSFILE" createdb -h "$PG_SOCKET" -p "$PG_PORT" -U wachter "$name" >&2
+    echo "postgresql://wachter@/$name?host=$PG_SOCKET&port=$PG_PORT&passfile=$PG_PASSFILE"
+}
+
 canary_absent() { # canary_absent PASSWORD FILE...: the password is in none of the files
+    # (nor, on the PostgreSQL backend, in the server's data files)
     local password="$1"; shift
-    ! grep -rqaF -- "$password" "$@"
+    local files=("$@")
+    [[ "${WACHTER_TEST_BACKEND:-sqlite}" == postgres ]] && files+=("$PG_DIR")
+    ! grep -rqaF -- "$password" "${files[@]}"
 }
 
 finish() {

@@ -8,11 +8,16 @@ public import WachterCore
 /// login, a transparent rehash — in batches, one transaction per batch, so that a commit's
 /// fsync is paid once per batch rather than once per login.
 ///
-/// Nothing is dropped: a full queue is written by the caller itself, a failed batch
-/// is put back, and graceful shutdown writes what is left before ``run()`` returns.
+/// Nothing acknowledged is dropped: a full queue is written by the caller itself, a
+/// failed batch is put back and tried again every ``retryInterval`` until the store is
+/// back (a PostgreSQL server restarting), and graceful shutdown writes what is left
+/// before ``run()`` returns. The queue is bounded: at ``queueLimit`` a login whose
+/// event cannot be written is refused (its caller answers `error`) instead of queued.
 public final class LoginRecorder: Service, Sendable {
     /// Queued events beyond which ``record(_:)`` writes the queue itself.
     public static let queueLimit = 50_000
+    /// How long after a failed write the queue is tried again.
+    public static let retryInterval: Duration = .seconds(1)
 
     private let logins: LoginService
     private let logger: Logger
@@ -59,7 +64,13 @@ public final class LoginRecorder: Service, Sendable {
             return queue.count
         }
         if count >= Self.queueLimit {
-            try await flush()
+            do {
+                try await flush()
+            } catch {
+                // Not acknowledged: the caller answers an error, and the queue stays at its bound.
+                pending.withLock { queue in _ = queue.popLast() }
+                throw error
+            }
         } else {
             ring.yield()
         }
@@ -92,6 +103,14 @@ public final class LoginRecorder: Service, Sendable {
         }
     }
 
+    /// Rings the doorbell again after ``retryInterval``, so that a failed batch is written once the store is back.
+    private func retryLater() {
+        Task { [ring] in
+            try? await Task.sleep(for: Self.retryInterval)
+            ring.yield()
+        }
+    }
+
     /// Writes batches as events arrive, until graceful shutdown; then writes the rest.
     ///
     /// - Throws: ``WachterError`` when the last write fails.
@@ -104,7 +123,9 @@ public final class LoginRecorder: Service, Sendable {
                     do {
                         try await flush()
                     } catch {
-                        logger.error("cannot record login events", metadata: ["error": "\(error)"])
+                        logger.error(
+                            "cannot record login events; trying again", metadata: ["error": "\(error)", "queued": "\(queued)"])
+                        retryLater()
                     }
                 }
             } onGracefulShutdown: { [ring] in
