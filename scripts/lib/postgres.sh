@@ -13,6 +13,9 @@
 #                                     port in a socket directory of its own; sets STANDBY_DIR,
 #                                     STANDBY_SOCKET, STANDBY_PID
 #   pg_promote                        promotes the standby (it becomes writable)
+#   pg_enable_tls DIR                 a CA and a server certificate for `localhost` under DIR
+#                                     (DIR/ca.pem for clients), TLS switched on by a reload and
+#                                     required of TCP clients (hostssl)
 #
 # initdb is slow on two cores, so the initialised cluster is kept as a template in
 # /var/cache/wachter-ci/postgres-<version>-template and copied for each server; it is
@@ -118,8 +121,9 @@ pg_start_standby() {
     chown "$PG_USER" "$STANDBY_SOCKET" "$STANDBY_DIR"
     chmod 700 "$STANDBY_SOCKET" "$STANDBY_DIR"
     runuser -u "$PG_USER" -- "$PG_BIN/pg_basebackup" -h "$PG_SOCKET" -p "$PG_PORT" -U postgres -D "$STANDBY_DIR" -R -X stream
-    # The copy carries the primary's settings; the standby's socket directory is its own.
-    echo "unix_socket_directories = '$STANDBY_SOCKET'" >> "$STANDBY_DIR/postgresql.conf"
+    # The copy carries the primary's settings; the standby's socket directory is its own,
+    # and it listens on no TCP address (the primary's port is taken there).
+    printf "unix_socket_directories = '%s'\nlisten_addresses = ''\n" "$STANDBY_SOCKET" >> "$STANDBY_DIR/postgresql.conf"
     runuser -u "$PG_USER" -- "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -l "$STANDBY_DIR/postgres.log" -w -t 60 start > /dev/null
     STANDBY_PID=$(head -1 "$STANDBY_DIR/postmaster.pid")
     export STANDBY_DIR STANDBY_SOCKET STANDBY_PID
@@ -134,4 +138,19 @@ pg_stop_standby() {
     kill -INT "$STANDBY_PID" 2> /dev/null || true
     for _ in $(seq 1 100); do kill -0 "$STANDBY_PID" 2> /dev/null || break; sleep 0.1; done
     STANDBY_PID=
+}
+
+pg_enable_tls() {
+    local dir="$1"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=wachter-test-ca -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$PG_DIR/server.key" -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost\n' > "$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+        -extfile "$dir/san.ext" -out "$PG_DIR/server.crt" 2>/dev/null
+    chown "$PG_USER" "$PG_DIR/server.key" "$PG_DIR/server.crt"
+    chmod 600 "$PG_DIR/server.key"
+    # TCP clients must use TLS from now on (hostssl); the socket stays as it was.
+    sed -i 's/^host /hostssl /' "$PG_DIR/pg_hba.conf"
+    pg_psql postgres -q -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.5
 }

@@ -57,7 +57,6 @@ final class PostgresSession: Sendable {
                 configuration = .init(
                     host: server.host, port: server.port, username: location.user, password: password,
                     database: location.database, tls: try tls(location))
-                configuration.options.tlsServerName = server.host
             }
             let timeout = TimeAmount.milliseconds(Int64(location.connectTimeout * 1000))
             configuration.options.connectTimeout = timeout
