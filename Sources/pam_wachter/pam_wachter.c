@@ -5,6 +5,12 @@
  *
  * Module arguments: socket=PATH (default /run/wachter/agent.sock),
  * timeout=MS (default 3000, 1..60000).
+ *
+ * The agent's answer to authenticate already says what account status would
+ * (locked, must change, in good standing), so pam_sm_authenticate keeps it in the
+ * handle (pam_set_data(3)) and pam_sm_acct_mgmt takes it once, for the same user,
+ * instead of asking again; without one (sshd with a key, a changed PAM_USER, a
+ * second acct_mgmt) it asks.
  */
 #define _GNU_SOURCE
 #include "pam_wachter.h"
@@ -75,6 +81,51 @@ static int get_user(pam_handle_t *pamh, const char **user)
     return pam_get_user(pamh, user, NULL) == PAM_SUCCESS && *user != NULL && **user != '\0';
 }
 
+/* The authenticate answer kept for pam_sm_acct_mgmt: the code and the user it was for. */
+#define ANSWER_DATA "pam_wachter.answer"
+
+struct kept_answer {
+    int code;
+    char user[];
+};
+
+static void free_answer(pam_handle_t *pamh, void *data, int error_status)
+{
+    (void)pamh;
+    (void)error_status;
+    free(data);
+}
+
+/* Keeps `code` for `user`, or, with code WACHTER_UNREACHABLE, drops what was kept.
+   Without memory nothing is kept, and acct_mgmt asks the agent. */
+static void keep_answer(pam_handle_t *pamh, const char *user, int code)
+{
+    struct kept_answer *kept = NULL;
+    if (code != WACHTER_UNREACHABLE) {
+        size_t length = strlen(user);
+        kept = malloc(sizeof *kept + length + 1);
+        if (kept != NULL) {
+            kept->code = code;
+            memcpy(kept->user, user, length + 1);
+        }
+    }
+    /* Replacing the data frees the old answer through free_answer. */
+    if (pam_set_data(pamh, ANSWER_DATA, kept, kept ? free_answer : NULL) != PAM_SUCCESS)
+        free(kept);
+}
+
+/* Takes the kept answer for `user` (once), or returns WACHTER_UNREACHABLE when there is none. */
+static int take_answer(pam_handle_t *pamh, const char *user)
+{
+    const void *data = NULL;
+    if (pam_get_data(pamh, ANSWER_DATA, &data) != PAM_SUCCESS || data == NULL)
+        return WACHTER_UNREACHABLE;
+    const struct kept_answer *kept = data;
+    int code = strcmp(kept->user, user) == 0 ? kept->code : WACHTER_UNREACHABLE;
+    keep_answer(pamh, user, WACHTER_UNREACHABLE);
+    return code;
+}
+
 EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
     (void)flags;
@@ -86,9 +137,14 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
         return PAM_SERVICE_ERR;
     if (!get_user(pamh, &user))
         return PAM_USER_UNKNOWN;
+    keep_answer(pamh, user, WACHTER_UNREACHABLE);
     if (pam_get_authtok(pamh, PAM_AUTHTOK, &password, NULL) != PAM_SUCCESS || password == NULL)
         return PAM_AUTH_ERR;
-    switch (ask(pamh, &options, WACHTER_AUTHENTICATE, user, password, NULL, reason, sizeof reason)) {
+    int code = ask(pamh, &options, WACHTER_AUTHENTICATE, user, password, NULL, reason, sizeof reason);
+    /* Only a matched password says the account's standing: success or expired. */
+    if (code == WACHTER_SUCCESS || code == WACHTER_EXPIRED)
+        keep_answer(pamh, user, code);
+    switch (code) {
     case WACHTER_SUCCESS:
     case WACHTER_EXPIRED: /* the password matched; pam_sm_acct_mgmt demands the change */
         return PAM_SUCCESS;
@@ -124,7 +180,10 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
         return PAM_SERVICE_ERR;
     if (!get_user(pamh, &user))
         return PAM_USER_UNKNOWN;
-    switch (ask(pamh, &options, WACHTER_STATUS, user, NULL, NULL, reason, sizeof reason)) {
+    int code = take_answer(pamh, user);
+    if (code == WACHTER_UNREACHABLE)
+        code = ask(pamh, &options, WACHTER_STATUS, user, NULL, NULL, reason, sizeof reason);
+    switch (code) {
     case WACHTER_SUCCESS:
         return PAM_SUCCESS;
     case WACHTER_EXPIRED:
@@ -148,6 +207,8 @@ EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char 
         return PAM_SERVICE_ERR;
     if (!get_user(pamh, &user))
         return PAM_USER_UNKNOWN;
+    /* After a change the kept "expired" no longer holds: acct_mgmt asks again. */
+    keep_answer(pamh, user, WACHTER_UNREACHABLE);
     if (flags & PAM_PRELIM_CHECK) {
         /* Ask for the current password now; it is checked with the change. */
         if (pam_get_authtok(pamh, PAM_OLDAUTHTOK, &old, NULL) != PAM_SUCCESS || old == NULL)
