@@ -4,7 +4,9 @@
  * module only translates, and denies whenever it gets no clear answer.
  *
  * Module arguments: socket=PATH (default /run/wachter/agent.sock),
- * timeout=MS (default 3000, 1..60000).
+ * timeout=MS (default 3000, 1..60000), source=rhost|socket (default rhost: the
+ * client's address is PAM_RHOST; socket: the peer of the process's one connected
+ * TCP socket, for servers whose PAM_RHOST is not the client, such as pure-ftpd).
  *
  * The agent's answer to authenticate already says what account status would
  * (locked, must change, in good standing), so pam_sm_authenticate keeps it in the
@@ -15,8 +17,12 @@
 #define _GNU_SOURCE
 #include "pam_wachter.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <syslog.h>
 
 #include <security/pam_appl.h>
@@ -30,15 +36,19 @@
 struct options {
     const char *socket;
     int timeout_ms;
+    int source_from_socket;
 };
 
 static int parse_options(pam_handle_t *pamh, int argc, const char **argv, struct options *options)
 {
     options->socket = DEFAULT_SOCKET;
     options->timeout_ms = DEFAULT_TIMEOUT_MS;
+    options->source_from_socket = 0;
     for (int i = 0; i < argc; i++) {
         if (strncmp(argv[i], "socket=", 7) == 0 && argv[i][7] == '/') {
             options->socket = argv[i] + 7;
+        } else if (strcmp(argv[i], "source=rhost") == 0 || strcmp(argv[i], "source=socket") == 0) {
+            options->source_from_socket = argv[i][7] == 's';
         } else if (strncmp(argv[i], "timeout=", 8) == 0) {
             char *end = NULL;
             long value = strtol(argv[i] + 8, &end, 10);
@@ -56,6 +66,50 @@ bad:
     return 1;
 }
 
+/* Writes the peer address of the process's one connected TCP socket into `address`;
+   0 when there is none or more than one. pure-ftpd passes gethostname(3) as PAM_RHOST
+   (its log_pam.c), but the client's control connection is the only connected TCP
+   socket of its per-client process while it authenticates. Only reads: the sockets are
+   not touched. */
+static int peer_of_socket(char *address, size_t size)
+{
+    DIR *directory = opendir("/proc/self/fd");
+    if (directory == NULL)
+        return 0;
+    int found = 0;
+    struct dirent *entry;
+    while ((entry = readdir(directory)) != NULL) {
+        char *end = NULL;
+        long fd = strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0' || fd == dirfd(directory))
+            continue;
+        int type = 0;
+        socklen_t type_size = sizeof type;
+        struct sockaddr_storage peer;
+        socklen_t peer_size = sizeof peer;
+        if (getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &type_size) != 0 || type != SOCK_STREAM
+            || getpeername((int)fd, (struct sockaddr *)&peer, &peer_size) != 0)
+            continue;
+        char text[INET6_ADDRSTRLEN];
+        if (peer.ss_family == AF_INET) {
+            if (inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, text, sizeof text) == NULL)
+                continue;
+        } else if (peer.ss_family == AF_INET6) {
+            const struct in6_addr *in6 = &((struct sockaddr_in6 *)&peer)->sin6_addr;
+            /* An IPv4 client on an IPv6 socket is written as IPv4, as the other servers do. */
+            if (IN6_IS_ADDR_V4MAPPED(in6) ? inet_ntop(AF_INET, &in6->s6_addr[12], text, sizeof text) == NULL
+                                          : inet_ntop(AF_INET6, in6, text, sizeof text) == NULL)
+                continue;
+        } else {
+            continue;
+        }
+        if (found++ == 0 && strlen(text) < size)
+            strcpy(address, text);
+    }
+    closedir(directory);
+    return found == 1;
+}
+
 /* Asks the agent with the service, user and source fields first. */
 static int ask(pam_handle_t *pamh, const struct options *options, enum wachter_kind kind, const char *user,
                const char *secret1, const char *secret2, char *reason, size_t reason_size)
@@ -66,6 +120,13 @@ static int ask(pam_handle_t *pamh, const struct options *options, enum wachter_k
         service = "unknown";
     if (pam_get_item(pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
         rhost = NULL;
+    char peer[INET6_ADDRSTRLEN];
+    if (options->source_from_socket) {
+        if (peer_of_socket(peer, sizeof peer))
+            rhost = peer;
+        else
+            pam_syslog(pamh, LOG_WARNING, "source=socket: no single connected TCP socket; the source is PAM_RHOST");
+    }
     const char *fields[5] = { service, user, rhost ? rhost : "", secret1, secret2 };
     size_t count = kind == WACHTER_AUTHENTICATE ? 4 : kind == WACHTER_CHANGE_PASSWORD ? 5 : 3;
     int code = wachter_ask(options->socket, options->timeout_ms, kind, fields, count, reason, reason_size);

@@ -249,8 +249,9 @@ $auth
 CONF
 }
 
-# ftp_login PORT USER (stdin: the password): a real client's login and listing of the
-# home directory (scripts/lib/ftpclient.py): prints "in: NAMES" or "refused: ..."; exit 0 when in.
+# ftp_login PORT USER [SOURCE] (stdin: the password): a real client's login and listing of
+# the home directory (scripts/lib/ftpclient.py), from the local address SOURCE when given:
+# prints "in: NAMES" or "refused: ..."; exit 0 when in.
 ftp_login() { python3 "$root/scripts/lib/ftpclient.py" "$@"; }
 
 # mail_login imap|pop3 PORT USER (stdin: the password): a real client's login
