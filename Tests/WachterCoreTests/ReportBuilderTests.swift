@@ -71,8 +71,22 @@ struct ReportFixture {
 
 /// Sites as a TLS check would report them.
 struct FixedSites: SiteCheckSource {
-    var checks: [SiteCheckSummary]
-    func latestChecks() -> [SiteCheckSummary] { checks }
+    var checks: [SiteLatestCheck]
+    func latestChecks() -> [SiteLatestCheck] { checks }
+
+    /// A site with a check when `verdict` is given, else a site never checked.
+    static func entry(
+        domain: String, customerID: String? = nil, customerName: String? = nil, verdict: String? = nil,
+        problems: [String] = [], checkedAt: Date? = nil, notAfter: Date? = nil, endpoint: String? = nil,
+        starttls: String? = nil, codes: [String] = []
+    ) -> SiteLatestCheck {
+        let check = verdict.map { verdict in
+            SiteCheckRecord(
+                domain: domain, checkedAt: checkedAt ?? .distantPast, verdict: verdict, problems: problems, notAfter: notAfter,
+                endpoint: endpoint, starttls: starttls, codes: codes)
+        }
+        return SiteLatestCheck(domain: domain, customerID: customerID, customerName: customerName, check: check)
+    }
 }
 
 struct ReportBuilderTests {
@@ -162,19 +176,19 @@ struct ReportBuilderTests {
         let fixture = try ReportFixture(rich: false)
         let now = ReportFixture.now
         let sites = FixedSites(checks: [
-            SiteCheckSummary(
+            FixedSites.entry(
                 domain: "shop.example", customerID: "acme", customerName: "Acme", verdict: "critical",
                 problems: ["the certificate expired 2 days ago"], checkedAt: ReportFixture.day(-1),
                 notAfter: ReportFixture.day(-2)),
-            SiteCheckSummary(
+            FixedSites.entry(
                 domain: "www.example", customerID: "acme", customerName: "Acme", verdict: "warning",
                 problems: ["the certificate expires in 10 days"], checkedAt: ReportFixture.day(-1),
                 notAfter: now.addingTimeInterval(10.5 * 86_400)),
-            SiteCheckSummary(
+            FixedSites.entry(
                 domain: "fine.example", verdict: "ok", checkedAt: ReportFixture.day(-1), notAfter: ReportFixture.day(80)),
-            SiteCheckSummary(
+            FixedSites.entry(
                 domain: "stale.example", verdict: "ok", checkedAt: ReportFixture.day(-30), notAfter: ReportFixture.day(20)),
-            SiteCheckSummary(domain: "new.example"),
+            FixedSites.entry(domain: "new.example"),
         ])
         let report = try fixture.report(sites: sites)
         #expect(report.sites.known == 5)
@@ -193,14 +207,14 @@ struct ReportBuilderTests {
     @Test func revokedCertificatesComeFirstAndMailEndpointsAreNamed() throws {
         let fixture = try ReportFixture(rich: false)
         let sites = FixedSites(checks: [
-            SiteCheckSummary(
+            FixedSites.entry(
                 domain: "shop.example", verdict: "critical", problems: ["expired"], checkedAt: ReportFixture.day(-1),
                 notAfter: ReportFixture.day(-2), endpoint: "shop.example:443", codes: ["expired"]),
-            SiteCheckSummary(
+            FixedSites.entry(
                 domain: "mail.example", verdict: "critical", problems: ["The certificate was revoked."],
                 checkedAt: ReportFixture.day(-1), notAfter: ReportFixture.day(200), endpoint: "192.0.2.10:143",
                 starttls: "imap", codes: ["revoked"]),
-            SiteCheckSummary(
+            FixedSites.entry(
                 domain: "mail.example", verdict: "warning", problems: ["soon"], checkedAt: ReportFixture.day(-1),
                 notAfter: ReportFixture.day(5), endpoint: "192.0.2.10:993", codes: ["expires-soon"]),
         ])

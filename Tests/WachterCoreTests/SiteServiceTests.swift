@@ -78,9 +78,9 @@ struct SiteServiceTests {
                 notAfter: nil, endpoint: "192.0.2.10:143", starttls: "imap", codes: ["revoked"]),
         ])
         let latest = try StoredSiteChecks(store: SQLiteStore(path: directory.path + "/w.sqlite")).latestChecks()
-        #expect(latest.map(\.endpoint) == ["bakkerij.nl:443", "192.0.2.10:143"])
-        #expect(latest.map(\.codes) == [[], ["revoked"]])
-        #expect(latest.last?.starttls == "imap")
+        #expect(latest.map(\.check?.endpoint) == ["bakkerij.nl:443", "192.0.2.10:143"])
+        #expect(latest.map(\.check?.codes) == [[], ["revoked"]])
+        #expect(latest.last?.check?.starttls == "imap")
         // site list shows the worst endpoint's verdict, with every endpoint's problems.
         let listed = try service.sites.list()
         #expect(listed.first?.latest?.verdict == "critical")
@@ -103,8 +103,8 @@ struct SiteServiceTests {
         #expect(sites.map(\.endpoints) == [[SiteEndpoint(connect: "192.0.2.1:8443")], []])
         #expect(sites.allSatisfy { !$0.filesOnly })
         let latest = try StoredSiteChecks(store: upgraded).latestChecks()
-        #expect(latest.map(\.verdict) == ["ok", nil])
-        #expect(latest.first?.endpoint == nil && latest.first?.codes == [])
+        #expect(latest.map(\.check?.verdict) == ["ok", nil])
+        #expect(latest.first?.check?.endpoint == nil && latest.first?.check?.codes == [])
     }
 
     private func sqlite(_ path: String, _ sql: String) throws {

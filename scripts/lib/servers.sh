@@ -249,8 +249,9 @@ $auth
 CONF
 }
 
-# ftp_login PORT USER (stdin: the password): a real client's login and listing of the
-# home directory (scripts/lib/ftpclient.py): prints "in: NAMES" or "refused: ..."; exit 0 when in.
+# ftp_login PORT USER [SOURCE] (stdin: the password): a real client's login and listing of
+# the home directory (scripts/lib/ftpclient.py), from the local address SOURCE when given:
+# prints "in: NAMES" or "refused: ..."; exit 0 when in.
 ftp_login() { python3 "$root/scripts/lib/ftpclient.py" "$@"; }
 
 # mail_login imap|pop3 PORT USER (stdin: the password): a real client's login
@@ -259,7 +260,7 @@ mail_login() { python3 "$root/scripts/lib/mailclient.py" "$@"; }
 
 # in_parallel NAME... -- FUNCTION: runs FUNCTION NAME for every NAME at once (say, one per
 # server, where a server sleeps after each failed login, as pure-ftpd does), then prints
-# their ok/FAIL lines in order and adds their counts to test.sh's.
+# their ok/not ok lines in order and adds their counts to test.sh's.
 in_parallel() {
     local names=() name
     while [[ "$1" != -- ]]; do names+=("$1"); shift; done

@@ -1,20 +1,55 @@
-# Shared helpers for the scripts/test-* integration tests (sourced, not run).
-# Each test counts checks and ends with the line "N passed, N failed".
+# The one check harness of the shell tests (scripts/integration/*, scripts/test-*),
+# sourced, not run, with `work` set to the test's temporary directory. Each check prints
+# "ok   NAME" or "not ok NAME" (with the last lines of the command's output, indented),
+# the whole output of every command goes to $work/check.log, and `finish` ends the test
+# with the line "N passed, N failed", which scripts/test adds up.
 
 passed=0
 failed=0
 pids=()
 
+ok() { # ok NAME: a check that passed, judged by the caller
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+not_ok() { # not_ok NAME [DETAIL]: a check that failed, judged by the caller
+    failed=$((failed + 1))
+    echo "not ok $1${2:+ ($2)}"
+}
+
+run_quietly() { # run_quietly COMMAND...: runs it with its output kept for show_output and appended to check.log
+    # One file per shell: in_parallel (scripts/lib/servers.sh) runs checks at once in
+    # subshells. The name is expanded here: a redirection's word is expanded in the
+    # forked child, where $BASHPID is the child's.
+    local status=0 output="$work/check.$BASHPID.out"
+    "$@" >"$output" 2>&1 || status=$?
+    cat "$output" >>"$work/check.log"
+    return "$status"
+}
+
+show_output() { # the last lines of the last command's output, indented
+    local output="$work/check.$BASHPID.out"
+    tail -n 5 "$output" | sed 's/^/     /'
+}
+
 check() { # check NAME COMMAND...: the command must succeed
     local name="$1"; shift
-    if "$@" >>"$work/check.log" 2>&1; then passed=$((passed + 1)); echo "ok   $name"
-    else failed=$((failed + 1)); echo "FAIL $name"; fi
+    if run_quietly "$@"; then ok "$name"; else not_ok "$name"; show_output; fi
 }
 
 refute() { # refute NAME COMMAND...: the command must fail
     local name="$1"; shift
-    if "$@" >>"$work/check.log" 2>&1; then failed=$((failed + 1)); echo "FAIL $name (succeeded)"
-    else passed=$((passed + 1)); echo "ok   $name"; fi
+    if run_quietly "$@"; then not_ok "$name" succeeded; show_output; else ok "$name"; fi
+}
+
+expect() { # expect NAME STATUS COMMAND...: the command must exit with STATUS; its output stays in $work/out and $work/err
+    local name="$1" status="$2" actual=0; shift 2
+    "$@" >"$work/out" 2>"$work/err" || actual=$?
+    if [[ "$actual" == "$status" ]]; then ok "$name"; return; fi
+    not_ok "$name" "exit $actual, expected $status"
+    sed 's/^/     stdout: /' "$work/out"
+    sed 's/^/     stderr: /' "$work/err"
 }
 
 ensure_packages() { # ensure_packages PKG...: installs what is missing (needs root and apt)

@@ -56,7 +56,12 @@ public struct Site: Codable, Sendable, Equatable {
     }
 }
 
-/// The stored result of one certificate check, as the report and `site list` read it.
+/// The stored result of one certificate check of one endpoint, as the report and `site
+/// list` read it: the one type of a check result in the store and the report.
+///
+/// WachterTLS's checker gives more (the certificates, the timing, the revocation
+/// answer), which is printed by `site check` but not kept; its result becomes this
+/// in one place, `SiteCheckRecord.init(_:)` in WachterTLS.
 public struct SiteCheckRecord: Codable, Sendable, Equatable {
     /// The domain checked.
     public var domain: String

@@ -123,19 +123,18 @@ public struct SiteService: ContextualService {
     ///   several endpoints, the worst endpoint's (critical, unknown, warning, ok),
     ///   with the problems of every endpoint.
     /// - Throws: ``WachterError`` when the store fails.
-    public func list(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckSummary?)] {
+    public func list(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckRecord?)] {
         try store.read { reader in
             let rank = ["ok": 0, "warning": 1, "unknown": 2, "critical": 3]
-            let latest = Dictionary((try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) }) { kept, next in
-                var worse = rank[next.verdict ?? "", default: -1] > rank[kept.verdict ?? "", default: -1] ? next : kept
+            let checks = (try reader.latestSiteChecks() ?? []).compactMap(\.check)
+            let latest = Dictionary(checks.map { ($0.domain, $0) }) { kept, next in
+                var worse = rank[next.verdict, default: -1] > rank[kept.verdict, default: -1] ? next : kept
                 worse.problems = kept.problems + next.problems
                 worse.codes = kept.codes + next.codes
                 worse.notAfter = [kept.notAfter, next.notAfter].compactMap(\.self).min()
                 return worse
             }
-            return try reader.sites(customerID: customerID).map {
-                ($0, latest[$0.domain].flatMap { $0.verdict == nil ? nil : $0 })
-            }
+            return try reader.sites(customerID: customerID).map { ($0, latest[$0.domain]) }
         }
     }
 

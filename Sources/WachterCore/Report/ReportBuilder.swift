@@ -204,38 +204,40 @@ public struct ReportBuilder: Sendable {
             logins: days.reduce(0) { $0 + $1.logins }, failed: days.reduce(0) { $0 + $1.failed }, days: days)
     }
 
-    private func siteFindings(_ checks: [SiteCheckSummary], period: ReportPeriod) throws -> SiteFindings {
+    private func siteFindings(_ sites: [SiteLatestCheck], period: ReportPeriod) throws -> SiteFindings {
         let now = period.end
-        func finding(_ check: SiteCheckSummary) -> SiteFinding {
-            SiteFinding(
-                domain: check.domain,
-                customer: check.customerID.map { CustomerRef(id: $0, name: check.customerName ?? $0) },
-                verdict: check.verdict ?? "unchecked", problems: check.problems, checkedAt: check.checkedAt,
-                notAfter: check.notAfter, daysLeft: check.notAfter.map { Self.wholeDays(from: now, to: $0) },
-                endpoint: check.endpoint, starttls: check.starttls, revoked: check.codes.contains("revoked"))
+        func finding(_ site: SiteLatestCheck) -> SiteFinding {
+            let check = site.check
+            return SiteFinding(
+                domain: site.domain,
+                customer: site.customerID.map { CustomerRef(id: $0, name: site.customerName ?? $0) },
+                verdict: check?.verdict ?? "unchecked", problems: check?.problems ?? [], checkedAt: check?.checkedAt,
+                notAfter: check?.notAfter, daysLeft: check?.notAfter.map { Self.wholeDays(from: now, to: $0) },
+                endpoint: check?.endpoint, starttls: check?.starttls, revoked: check?.codes.contains("revoked") ?? false)
         }
         let severity = ["critical": 0, "unknown": 1, "warning": 2]
-        let problems = checks.filter { check in
-            guard let verdict = check.verdict, severity[verdict] != nil else { return false }
-            return check.checkedAt.map { $0 >= period.start } ?? false
+        let problems = sites.filter { site in
+            guard let check = site.check, severity[check.verdict] != nil else { return false }
+            return check.checkedAt >= period.start
         }.sorted { left, right in
             // A revoked certificate first: clients refuse it now, whatever its dates say.
             let (a, b) = (
-                left.codes.contains("revoked") ? -1 : severity[left.verdict ?? ""] ?? 9,
-                right.codes.contains("revoked") ? -1 : severity[right.verdict ?? ""] ?? 9
+                left.check?.codes.contains("revoked") == true ? -1 : severity[left.check?.verdict ?? ""] ?? 9,
+                right.check?.codes.contains("revoked") == true ? -1 : severity[right.check?.verdict ?? ""] ?? 9
             )
             return a != b
-                ? a < b : (left.notAfter ?? .distantFuture, left.domain) < (right.notAfter ?? .distantFuture, right.domain)
+                ? a < b
+                : (left.check?.notAfter ?? .distantFuture, left.domain) < (right.check?.notAfter ?? .distantFuture, right.domain)
         }
         // Never checked first, then the longest unchecked.
-        let unchecked = checks.filter { check in check.checkedAt.map { $0 < period.start } ?? true }.sorted { left, right in
-            (left.checkedAt ?? .distantPast, left.domain) < (right.checkedAt ?? .distantPast, right.domain)
+        let unchecked = sites.filter { site in site.check.map { $0.checkedAt < period.start } ?? true }.sorted { left, right in
+            (left.check?.checkedAt ?? .distantPast, left.domain) < (right.check?.checkedAt ?? .distantPast, right.domain)
         }
         var weeks: [WeekExpiries] = []
-        if !checks.isEmpty {
+        if !sites.isEmpty {
             var counts = Array(repeating: 0, count: expiryWeeks)
-            for check in checks {
-                guard let notAfter = check.notAfter else { continue }
+            for site in sites {
+                guard let notAfter = site.check?.notAfter else { continue }
                 let week = Int((notAfter.timeIntervalSince(now) / (7 * 86_400)).rounded(.down))
                 if week < expiryWeeks { counts[max(0, week)] += 1 }
             }
@@ -244,7 +246,7 @@ public struct ReportBuilder: Sendable {
             }
         }
         return SiteFindings(
-            known: checks.count,
+            known: sites.count,
             problems: ReportSection(total: problems.count, items: problems.prefix(itemLimit).map(finding)),
             notChecked: ReportSection(total: unchecked.count, items: unchecked.prefix(itemLimit).map(finding)),
             expiryWeeks: weeks)

@@ -1,60 +1,31 @@
-public import Foundation
-
-/// A site's endpoint and its latest certificate check, as the report reads it: one
-/// per endpoint of the site's latest run.
+/// A registered site with its customer and one endpoint's latest stored check, as the
+/// report and `site list` read it: one per endpoint of the site's latest run, or one
+/// without a check for a site never checked.
 ///
-/// The TLS checker's `SiteCheckResult` maps onto it: `verdict.rawValue`, each
-/// problem's sentence, `checkedAt` and `notAfter`.
-public struct SiteCheckSummary: Sendable, Equatable {
+/// The check is the one stored check type, ``SiteCheckRecord``; this only adds the site's
+/// customer to it.
+public struct SiteLatestCheck: Sendable, Equatable {
     /// The site's domain.
     public var domain: String
     /// The customer's id, where the site has one.
     public var customerID: String?
     /// The customer's name, where known.
     public var customerName: String?
-    /// The latest verdict: `ok`, `warning`, `critical` or `unknown`; nil when never checked.
-    public var verdict: String?
-    /// The latest check's problems, as sentences.
-    public var problems: [String]
-    /// When the site was last checked; nil when never.
-    public var checkedAt: Date?
-    /// The certificate's end of validity, from the latest check.
-    public var notAfter: Date?
-    /// Where the check connected (`host:port`); nil for files alone or an old check.
-    public var endpoint: String?
-    /// The STARTTLS protocol (`imap`, `pop3`, `smtp`, `ftp`) spoken there, if any.
-    public var starttls: String?
-    /// The latest check's problem codes, such as `revoked`.
-    public var codes: [String]
+    /// The latest check of one endpoint; nil when the site was never checked.
+    public var check: SiteCheckRecord?
 
-    /// Creates a summary.
+    /// Creates a site with its latest check.
     ///
     /// - Parameters:
     ///   - domain: The domain.
     ///   - customerID: The customer's id.
     ///   - customerName: The customer's name.
-    ///   - verdict: The latest verdict, or nil when never checked.
-    ///   - problems: The latest problems.
-    ///   - checkedAt: The latest check's time.
-    ///   - notAfter: The certificate's end of validity.
-    ///   - endpoint: Where the check connected.
-    ///   - starttls: The STARTTLS protocol spoken there.
-    ///   - codes: The problem codes.
-    public init(
-        domain: String, customerID: String? = nil, customerName: String? = nil, verdict: String? = nil,
-        problems: [String] = [], checkedAt: Date? = nil, notAfter: Date? = nil, endpoint: String? = nil,
-        starttls: String? = nil, codes: [String] = []
-    ) {
-        self.endpoint = endpoint
-        self.starttls = starttls
-        self.codes = codes
+    ///   - check: The latest check, or nil when never checked.
+    public init(domain: String, customerID: String? = nil, customerName: String? = nil, check: SiteCheckRecord? = nil) {
         self.domain = domain
         self.customerID = customerID
         self.customerName = customerName
-        self.verdict = verdict
-        self.problems = problems
-        self.checkedAt = checkedAt
-        self.notAfter = notAfter
+        self.check = check
     }
 }
 
@@ -65,9 +36,9 @@ public struct SiteCheckSummary: Sendable, Equatable {
 public protocol SiteCheckSource: Sendable {
     /// Every known site with its latest check (or none).
     ///
-    /// - Returns: One summary per site.
+    /// - Returns: One entry per endpoint of each site's latest run, one without a check per site never checked.
     /// - Throws: ``WachterError`` when the source cannot be read.
-    func latestChecks() throws -> [SiteCheckSummary]
+    func latestChecks() throws -> [SiteLatestCheck]
 }
 
 /// A source with no sites.
@@ -78,7 +49,7 @@ public struct NoSiteChecks: SiteCheckSource {
     /// No sites.
     ///
     /// - Returns: An empty list.
-    public func latestChecks() -> [SiteCheckSummary] { [] }
+    public func latestChecks() -> [SiteLatestCheck] { [] }
 }
 
 /// Sites and checks from the store's `site` and `site_check` tables, where they exist.
@@ -95,9 +66,9 @@ public struct StoredSiteChecks: SiteCheckSource {
 
     /// Every site in the store with its latest check; none when the tables do not exist.
     ///
-    /// - Returns: One summary per site.
+    /// - Returns: One entry per endpoint of each site's latest run, one without a check per site never checked.
     /// - Throws: ``WachterError/Code/storeFailure``.
-    public func latestChecks() throws -> [SiteCheckSummary] {
+    public func latestChecks() throws -> [SiteLatestCheck] {
         try store.read { try $0.latestSiteChecks() } ?? []
     }
 }

@@ -82,8 +82,9 @@ public protocol StoreReading {
     func auditCheckpoint() throws -> AuditCheckpoint?
     /// What retention removed in `[from, to)`, per record kind, and how many prune runs there were.
     func retentionRemovals(from: Date, to: Date) throws -> (runs: Int, removed: [RetainedRecord: Int])
-    /// Every site with its latest check, or nil when the store has no site tables.
-    func latestSiteChecks() throws -> [SiteCheckSummary]?
+    /// Every site with the latest check of each endpoint (a site never checked once,
+    /// without a check), or nil when the store has no site tables.
+    func latestSiteChecks() throws -> [SiteLatestCheck]?
 }
 
 /// Changes to the store, valid only inside ``CredentialStore/write(_:)``.

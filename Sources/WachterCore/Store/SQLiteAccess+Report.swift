@@ -156,7 +156,7 @@ extension SQLiteAccess {
         return (runs, removed)
     }
 
-    func latestSiteChecks() throws -> [SiteCheckSummary]? {
+    func latestSiteChecks() throws -> [SiteLatestCheck]? {
         guard try db.tableExists("site") else { return nil }
         let hasChecks = try db.tableExists("site_check")
         let hasEndpoints = try hasChecks && db.columns(in: "site_check").contains { $0.name == "codes" }
@@ -180,17 +180,21 @@ extension SQLiteAccess {
             FROM site s LEFT JOIN customer cu ON cu.id = s.customer_id ORDER BY s.domain
             """
         return try Row.fetchAll(db, sql: sql).map { row in
-            let problems: String? = row["problems"]
+            let verdict: String? = row["verdict"]
             let checkedAt: Double? = row["checked_at"]
-            let notAfter: Double? = row["not_after"]
-            let codes: String? = row["codes"]
-            return SiteCheckSummary(
-                domain: row["domain"], customerID: row["customer_id"], customerName: row["customer_name"],
-                verdict: row["verdict"],
-                problems: problems.map { $0.split(separator: "\n").map(String.init) } ?? [],
-                checkedAt: checkedAt.map(Date.init(timeIntervalSince1970:)),
-                notAfter: notAfter.map(Date.init(timeIntervalSince1970:)), endpoint: row["endpoint"], starttls: row["starttls"],
-                codes: codes.map { $0.split(separator: ",").map(String.init) } ?? [])
+            var check: SiteCheckRecord?
+            if let verdict, let checkedAt {
+                let problems: String = row["problems"] ?? ""
+                let notAfter: Double? = row["not_after"]
+                let codes: String = row["codes"] ?? ""
+                check = SiteCheckRecord(
+                    domain: row["domain"], checkedAt: Date(timeIntervalSince1970: checkedAt), verdict: verdict,
+                    problems: problems.split(separator: "\n").map(String.init),
+                    notAfter: notAfter.map(Date.init(timeIntervalSince1970:)), endpoint: row["endpoint"],
+                    starttls: row["starttls"], codes: codes.split(separator: ",").map(String.init))
+            }
+            return SiteLatestCheck(
+                domain: row["domain"], customerID: row["customer_id"], customerName: row["customer_name"], check: check)
         }
     }
 

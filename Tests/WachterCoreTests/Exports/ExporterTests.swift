@@ -66,7 +66,7 @@ private struct TamperedReader: StoreReading {
     func retentionRemovals(from: Date, to: Date) throws -> (runs: Int, removed: [RetainedRecord: Int]) {
         try inner.retentionRemovals(from: from, to: to)
     }
-    func latestSiteChecks() throws -> [SiteCheckSummary]? { try inner.latestSiteChecks() }
+    func latestSiteChecks() throws -> [SiteLatestCheck]? { try inner.latestSiteChecks() }
     func site(domain: String) throws -> Site? { try inner.site(domain: domain) }
     func sites(customerID: String?) throws -> [Site] { try inner.sites(customerID: customerID) }
 }

@@ -305,9 +305,10 @@ struct StoreContractTests {
             #expect(try reader.sites(customerID: nil).map(\.domain) == ["acme.nl", "bakker.nl"])
             #expect(try reader.sites(customerID: "bakker").map(\.domain) == ["bakker.nl"])
             let latest = Dictionary(uniqueKeysWithValues: (try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) })
-            #expect(latest["acme.nl"]?.verdict == "ok")
-            #expect(latest["acme.nl"]?.notAfter == Self.t0.addingTimeInterval(86_400 * 90))
-            #expect(latest["bakker.nl"]?.verdict == nil)
+            #expect(latest["acme.nl"]?.check?.verdict == "ok")
+            #expect(latest["acme.nl"]?.check?.notAfter == Self.t0.addingTimeInterval(86_400 * 90))
+            #expect(latest["acme.nl"]?.customerID == "acme")
+            #expect(latest["bakker.nl"] != nil && latest["bakker.nl"]?.check == nil)
         }
         #expect(try subject.store.write { try $0.deleteEndpoint(domain: "acme.nl", connect: "192.0.2.10:993") })
         #expect(try subject.store.write { try $0.deleteEndpoint(domain: "acme.nl", connect: "192.0.2.10:993") } == false)
