@@ -20,6 +20,7 @@ struct WordTables: BuildToolPlugin {
         ("surnames-nl", "names", "ranked"),
         ("compounds-nl", "words", "ranked"),
         ("proper-nl", "words", "flat"),
+        ("phrases-nl", "words", "flat"),
     ]
 
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {

@@ -15,6 +15,7 @@ struct AccountCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an account with a typed, piped or generated password.",
             discussion: """
                 With --generate, a temporary password is printed once, alone on standard
@@ -55,7 +56,7 @@ struct AccountCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List accounts.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only accounts of this kind.") var kind: AccountKind?
         @Option(help: ArgumentHelp("Only this customer's accounts.", valueName: "id")) var customer: String?
@@ -78,7 +79,7 @@ struct AccountCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one account.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one account.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The account's name.") var name: String
 
@@ -106,6 +107,7 @@ struct AccountCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove an account and its password history.",
             discussion: "Its login events stay until retention removes them.")
         @OptionGroup var global: GlobalOptions

@@ -9,6 +9,7 @@ struct CustomerCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a customer.",
             discussion: "ID is a short stable name of lower-case letters, digits, '.', '_' and '-', such as bakkerij-jansen.")
 
@@ -25,7 +26,7 @@ struct CustomerCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the customers.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the customers.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -38,7 +39,7 @@ struct CustomerCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a customer and its accounts.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a customer and its accounts.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The customer's id.") var id: String
 

@@ -19,6 +19,7 @@ extension PolicyCommand {
     /// `wachter policy show`.
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print the effective policy for every account kind.",
             discussion: "The output is itself a valid policy file with every key spelled out.")
 
@@ -39,6 +40,7 @@ extension PolicyCommand {
     /// `wachter policy lint [PATH]`.
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check a policy file and report every problem with its line and key.",
             discussion: "Exits 0 when the file is clean and 1 when it has problems.")
 

@@ -12,6 +12,7 @@ struct SiteCommand: AsyncParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a site for certificate checks.",
             discussion: """
                 DOMAIN is checked over SNI at --connect HOST:PORT, or at the domain itself on port
@@ -59,7 +60,8 @@ struct SiteCommand: AsyncParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the sites with their last check's verdict and expiry.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the sites with their last check's verdict and expiry.")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Only this customer's sites.", valueName: "id")) var customer: String?
 
@@ -145,6 +147,7 @@ struct SiteCommand: AsyncParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a site.", discussion: "Its stored checks stay until retention removes them.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The site's domain.") var domain: String

@@ -4,6 +4,22 @@ import Testing
 @testable import wachter
 
 struct CommandParsingTests {
+    /// Every command in the tree, depth first.
+    static func commands(under root: any ParsableCommand.Type = Wachter.self) -> [any ParsableCommand.Type] {
+        [root] + root.configuration.subcommands.flatMap { commands(under: $0) }
+    }
+
+    /// ArgumentParser builds the whole tree at every start and derives a missing name
+    /// from the type with `String(describing:)`, whose dynamic casts scan every
+    /// protocol conformance of the process: a few milliseconds per start.
+    @Test func everyCommandNamesItselfSoThatStartingDoesNotDeriveNamesFromTypes() {
+        let commands = Self.commands()
+        #expect(commands.count > 30)
+        for command in commands {
+            #expect(command.configuration.commandName != nil, "\(command)")
+        }
+    }
+
     @Test func anUnknownKindIsAUsageError() {
         #expect {
             _ = try Wachter.parseAsRoot(["account", "add", "jan", "--kind", "mail", "--customer", "c1"])

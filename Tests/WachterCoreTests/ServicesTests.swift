@@ -82,6 +82,20 @@ struct ServicesTests {
         )
     }
 
+    @Test func historyZeroTurnsTheReuseCheckOffSoTheCurrentPasswordIsNotVerified() throws {
+        let store = try SQLiteStore(path: directory.path + "/h0.sqlite", create: true)
+        let noHistory = WachterServices(
+            context: ServiceContext(
+                store: store, hasher: try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1)), historyDepth: 0,
+                clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)), actor: "tester"))
+        try noHistory.customers.add(id: "bakkerij", name: "Bakkerij Jansen")
+        try noHistory.accounts.add(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret("password one")))
+        // Setting the same password again costs no verification and is allowed: the policy keeps no history.
+        try noHistory.accounts.setPassword(account: "jan", to: Secret("password one"))
+        #expect(
+            try noHistory.logins.verify(account: "jan", password: Secret("password one"), service: "cli", source: nil).matched)
+    }
+
     @Test func anEarlierPasswordCannotBeSetAgain() throws {
         try service.accounts.add(name: "jan", kind: .ftp, customerID: "bakkerij", password: .given(Secret("password one")))
         try service.accounts.setPassword(account: "jan", to: Secret("password two"))

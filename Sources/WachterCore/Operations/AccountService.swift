@@ -246,7 +246,10 @@ public struct AccountService: ContextualService {
             guard let customer = try reader.customer(id: account.customerID) else {
                 throw Lookup.noCustomer(account.customerID)
             }
+            // History 0 turns the reuse check off: not even the current password is
+            // verified, which would cost a whole hash (docs/POLICY.md, `history`).
             let depth = rules(for: account.kind).historyDepth
+            guard depth > 0 else { return (account, customer, [String]()) }
             return (account, customer, [account.hash] + (try reader.passwordHistory(account: canonical, limit: depth)))
         }
         let kindRules = rules(for: account.kind)
@@ -299,7 +302,9 @@ public struct AccountService: ContextualService {
             {
                 throw WachterError(.policyRefused, "the password was refused: \(refusal)")
             }
-            for earlier in history {
+            // Each verification costs a hash: a hash kept twice is verified once.
+            var verified: Set<String> = []
+            for earlier in history where verified.insert(earlier).inserted {
                 if case .match = rules(for: kind).hasher.verify(secret, against: earlier) {
                     throw WachterError(
                         .policyRefused, "the password was refused: it was used before for this account; choose a new one")

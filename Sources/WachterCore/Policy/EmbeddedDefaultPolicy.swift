@@ -72,7 +72,8 @@ change_after_reset = true
 
 [defaults.reuse]
 # How many previous passwords of an account are kept (as hashes) and refused
-# again. 0 keeps none. At most 100.
+# again, besides the current one. 0 keeps none and checks no reuse at all (not
+# even of the current password, which would cost a hash). At most 100.
 history = 5
 # Refuse a password that another current account of the same customer has, so
 # that a customer's mailbox, FTP, SSH and panel passwords differ. The reason names

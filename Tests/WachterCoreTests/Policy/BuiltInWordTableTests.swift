@@ -9,6 +9,7 @@ struct BuiltInWordTableTests {
         ("passwords", .passwords, false), ("english", .words, false), ("dutch", .words, false),
         ("names-en", .names, false), ("surnames-en", .names, false), ("names-nl", .names, false),
         ("surnames-nl", .names, false), ("compounds-nl", .words, false), ("proper-nl", .words, true),
+        ("phrases-nl", .words, true),
     ]
 
     static let parsed: [RankedDictionary] = lists.map { list in

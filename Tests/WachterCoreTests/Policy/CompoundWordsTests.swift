@@ -21,8 +21,9 @@ struct CompoundWordsTests {
     }
 
     @Test func listedCompoundsAndPlacesAreWords() {
-        // zonnebloem is both an OpenTaal compound and a proper noun; either list prices it as one word.
-        for word in ["zonnebloem", "voetbalclub", "wachtwoordbeheer", "feyenoord", "zwolle"] {
+        // zonnebloem is both an OpenTaal compound and a proper noun; either list prices it as one word,
+        // and so does phrases-nl.txt an OpenTaal phrase or name of several words written together.
+        for word in ["zonnebloem", "voetbalclub", "wachtwoordbeheer", "feyenoord", "zwolle", "broodjeaap", "bergenopzoom"] {
             let estimate = StrengthEstimator.builtIn.estimate(word)
             #expect(estimate.matches.count == 1, "\(word)")
             guard case .dictionary = estimate.matches.first?.kind else {

@@ -535,8 +535,9 @@ public struct StrengthEstimator: Sendable {
         let maxParts = min(n, 24)
         let width = maxParts + 1
         let infinity = Double.infinity
-        var byEnd: [[Int]] = Array(repeating: [], count: n + 1)
         var adjusted = candidates
+        // The candidates that end at k, in their order, are byEnd[firstByEnd[k] ..< firstByEnd[k + 1]].
+        var firstByEnd = Array(repeating: 0, count: n + 2)
         for index in adjusted.indices {
             let length = adjusted[index].end - adjusted[index].start
             if length < n {
@@ -544,7 +545,18 @@ public struct StrengthEstimator: Sendable {
                 // guesses, whatever pattern it is.
                 adjusted[index].log10 = max(adjusted[index].log10, length == 1 ? 1 : log10(50))
             }
-            byEnd[adjusted[index].end].append(index)
+            firstByEnd[adjusted[index].end + 1] += 1
+        }
+        for k in 0...n { firstByEnd[k + 1] += firstByEnd[k] }
+        // The starts and costs apart, so that the loop below copies no candidate (and
+        // retains no dictionary name) per step.
+        let starts = adjusted.map(\.start)
+        let guesses = adjusted.map(\.log10)
+        var nextByEnd = firstByEnd
+        var byEnd = Array(repeating: 0, count: adjusted.count)
+        for index in adjusted.indices {
+            byEnd[nextByEnd[adjusted[index].end]] = index
+            nextByEnd[adjusted[index].end] += 1
         }
         var cost = Array(repeating: infinity, count: (n + 1) * width)
         var costChoice = Array(repeating: -2, count: (n + 1) * width)
@@ -552,7 +564,8 @@ public struct StrengthEstimator: Sendable {
         var bruteExtends = Array(repeating: false, count: (n + 1) * width)
         cost[0] = 0
         for k in 1...n {
-            for parts in 1...maxParts {
+            // k characters take at most k parts: more would leave every cost infinite.
+            for parts in 1...min(k, maxParts) {
                 // A brute-forced character either extends a brute-forced run or starts one.
                 let extend = brute[(k - 1) * width + parts] + 1
                 let start = cost[(k - 1) * width + parts - 1] + 1
@@ -567,9 +580,9 @@ public struct StrengthEstimator: Sendable {
                     cost[here] = brute[here]
                     costChoice[here] = -1
                 }
-                for index in byEnd[k] {
-                    let candidate = adjusted[index]
-                    let value = cost[candidate.start * width + parts - 1] + candidate.log10
+                for position in firstByEnd[k]..<firstByEnd[k + 1] {
+                    let index = byEnd[position]
+                    let value = cost[starts[index] * width + parts - 1] + guesses[index]
                     if value < cost[here] {
                         cost[here] = value
                         costChoice[here] = index
