@@ -1,11 +1,16 @@
 import ArgumentParser
+import Foundation
 import WachterCore
 
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer",
-        abstract: "Add and list the customers who own accounts.",
-        subcommands: [Add.self, List.self, Show.self])
+        abstract: "Add, list, show and correct the customers who own accounts.",
+        discussion: """
+            A customer's name, company, email, address, postal code, city, website and phone
+            are personal data: Wachter stores them encrypted under the key file (docs/PRIVACY.md).
+            """,
+        subcommands: [Add.self, List.self, Show.self, Edit.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -17,9 +22,11 @@ struct CustomerCommand: ParsableCommand {
         @Option(help: "The customer's name (a person or business).") var name: String
         @Option(help: "The customer's company.") var company: String?
         @Option(help: "The customer's contact address.") var email: String?
+        @OptionGroup var contact: ContactOptions
 
         func run() throws {
-            let customer = try global.services().customers.add(id: id, name: name, company: company, email: email)
+            let customer = try global.services().customers.add(
+                id: id, name: name, company: company, email: email, contact: contact.fields)
             if global.json { try Output.json(customer) } else { Output.note("Added customer \(customer.id).") }
         }
     }
@@ -32,8 +39,8 @@ struct CustomerCommand: ParsableCommand {
             let customers = try global.services().customers.list()
             if global.json { return try Output.json(customers) }
             Output.table(
-                ["ID", "NAME", "COMPANY", "EMAIL"],
-                customers.map { [$0.id, $0.name, $0.company ?? "-", $0.email ?? "-"] })
+                ["ID", "NAME", "COMPANY", "EMAIL", "CITY"],
+                customers.map { [$0.id, $0.name, $0.company ?? "-", $0.email ?? "-", $0.city ?? "-"] })
         }
     }
 
@@ -54,10 +61,76 @@ struct CustomerCommand: ParsableCommand {
             print("name:     \(customer.name)")
             print("company:  \(customer.company ?? "-")")
             print("email:    \(customer.email ?? "-")")
+            print("address:  \(customer.address ?? "-")")
+            print("postcode: \(customer.postcode ?? "-")")
+            print("city:     \(customer.city ?? "-")")
+            print("website:  \(customer.website ?? "-")")
+            print("phone:    \(customer.phone ?? "-")")
             print("added:    \(Output.date(customer.createdAt))")
             print(
                 "accounts: \(accounts.isEmpty ? "none" : accounts.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))"
             )
         }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct a customer's record.",
+            discussion: """
+                Each option given replaces that field; an empty value (--phone '') removes an
+                optional field. The audit trail records which fields changed, never a value.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The customer's id.") var id: String
+        @Option(help: "The customer's name (a person or business).") var name: String?
+        @Option(help: "The customer's company.") var company: String?
+        @Option(help: "The customer's contact address.") var email: String?
+        @OptionGroup var contact: ContactOptions
+
+        struct Result: Encodable {
+            var customer: Customer
+            var changed: [String]
+        }
+
+        func validate() throws {
+            var fields = contact.fields
+            fields.name = name
+            fields.company = company
+            fields.email = email
+            if fields.isEmpty {
+                throw ValidationError(
+                    "Give at least one field to change, such as --city Utrecht; `wachter customer edit --help` lists them.")
+            }
+            if name?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+                throw ValidationError("A customer's name cannot be removed; give --name with the new name.")
+            }
+        }
+
+        func run() throws {
+            var fields = contact.fields
+            fields.name = name
+            fields.company = company
+            fields.email = email
+            let (customer, changed) = try global.services().customers.edit(id: id, changes: fields)
+            if global.json { return try Output.json(Result(customer: customer, changed: changed)) }
+            Output.note(
+                changed.isEmpty
+                    ? "Nothing changed for customer \(customer.id)."
+                    : "Changed \(changed.joined(separator: ", ")) of customer \(customer.id).")
+        }
+    }
+}
+
+/// The contact fields of a customer record beside name, company and email.
+struct ContactOptions: ParsableArguments {
+    @Option(help: "The street address.") var address: String?
+    @Option(help: "The postal code.") var postcode: String?
+    @Option(help: "The city.") var city: String?
+    @Option(help: "The customer's website, such as https://bakkerij-jansen.nl.") var website: String?
+    @Option(help: "A telephone number, such as '+31 20 123 4567'.") var phone: String?
+
+    var fields: CustomerFields {
+        CustomerFields(address: address, postcode: postcode, city: city, website: website, phone: phone)
     }
 }

@@ -34,6 +34,9 @@ struct GlobalOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["WACHTER_STORE"] ?? StoreFiles.defaultPath()
     }
 
+    /// The key file of personal data: $WACHTER_KEY_FILE, else /etc/wachter/key for root's default store, else beside the store.
+    var keyFilePath: String { KeyFile.path(store: storePath) }
+
     /// Where the policy is read from: --policy, $WACHTER_POLICY, /etc/wachter/policy.toml, or the built-in default.
     func policyLocation() -> PolicyFile.Location { PolicyFile.locate(explicit: policy) }
 
@@ -51,7 +54,8 @@ struct GlobalOptions: ParsableArguments {
         let logger = Self.bootstrapLogging(verbose: verbose)
         let policy = try loaded ?? loadPolicy()
         var services = try WachterServices.open(
-            .init(path: storePath), policy: policy, create: create, clock: Self.clock(), logger: logger)
+            .init(path: storePath), policy: policy, create: create, keyFile: keyFilePath, clock: Self.clock(),
+            logger: logger)
         services.observeChanges(
             ReExportReporting.followUp(
                 configurationPath: exportsConfigurationPath(nil), printing: printFollowUps,

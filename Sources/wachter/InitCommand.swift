@@ -8,7 +8,10 @@ struct InitCommand: ParsableCommand {
         discussion: """
             Creates the SQLite store (mode 0600, in a directory of mode 0700) and applies
             the schema migrations. Running it again on an existing store applies only the
-            migrations it lacks and changes nothing else.
+            migrations it lacks and changes nothing else. It also creates the key file that
+            encrypts customers' personal data and login sources (mode 0600): $WACHTER_KEY_FILE,
+            else /etc/wachter/key for root's default store, else the store's path with .key appended. An
+            existing key file is kept, and refused when others can read it (docs/PRIVACY.md).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -16,11 +19,14 @@ struct InitCommand: ParsableCommand {
     struct Result: Encodable {
         var store: String
         var migrations: [String]
+        var keyFile: String
     }
 
     func run() throws {
         let path = global.storePath
-        let result = Result(store: path, migrations: try WachterServices.initialize(.init(path: path)))
+        let keyFile = global.keyFilePath
+        let result = Result(
+            store: path, migrations: try WachterServices.initialize(.init(path: path), keyFile: keyFile), keyFile: keyFile)
         if global.json {
             try Output.json(result)
         } else {

@@ -12,14 +12,33 @@ public struct Customer: Codable, Sendable, Equatable {
     public var email: String?
     /// When the customer was added.
     public var createdAt: Date
+    /// The street address, where known.
+    public var address: String?
+    /// The postal code, where known.
+    public var postcode: String?
+    /// The city, where known.
+    public var city: String?
+    /// The customer's website, where there is one.
+    public var website: String?
+    /// A telephone number, where known.
+    public var phone: String?
 
     /// Creates a customer record.
-    public init(id: String, name: String, company: String? = nil, email: String? = nil, createdAt: Date) {
+    public init(
+        id: String, name: String, company: String? = nil, email: String? = nil, createdAt: Date,
+        address: String? = nil, postcode: String? = nil, city: String? = nil, website: String? = nil,
+        phone: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.company = company
         self.email = email
         self.createdAt = createdAt
+        self.address = address
+        self.postcode = postcode
+        self.city = city
+        self.website = website
+        self.phone = phone
     }
 }
 
@@ -125,11 +144,15 @@ public struct LoginEvent: Codable, Sendable, Equatable {
     public var result: LoginResult
     /// A short reason, never the password.
     public var reason: String?
+    /// The keyed digest of the source address, for lookups by equality (throttling, the
+    /// report's grouping); set by the services as the event is stored, kept after
+    /// `[retention] login_source_days` drops the address itself.
+    public var sourceDigest: String?
 
     /// Creates a login event.
     public init(
         id: Int64? = nil, time: Date, account: String, service: String, source: String?, result: LoginResult,
-        reason: String? = nil
+        reason: String? = nil, sourceDigest: String? = nil
     ) {
         self.id = id
         self.time = time
@@ -138,6 +161,7 @@ public struct LoginEvent: Codable, Sendable, Equatable {
         self.source = source
         self.result = result
         self.reason = reason
+        self.sourceDigest = sourceDigest
     }
 }
 

@@ -294,6 +294,8 @@ public struct AccountService: ContextualService {
             let secret = PasswordGenerator.generate()
             return (secret, secret)
         case .given(let secret):
+            // The customer's name, company and email are context words; the store holds them sealed.
+            let customer = try context.opening(customer)
             if let refusal = context.acceptance.refusal(
                 for: secret, account: account, kind: kind, customer: customer, history: history)
             {

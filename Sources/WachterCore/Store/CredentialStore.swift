@@ -46,9 +46,11 @@ public protocol StoreReading {
     func passwordHistory(account: String, limit: Int) throws -> [String]
     /// Login events, newest first.
     func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent]
+    /// Login events that still have a source, by id from after `id`, at most `limit` (key rotation walks them).
+    func loginEventsWithSource(afterID id: Int64, limit: Int) throws -> [LoginEvent]
     /// When failed attempts (any result but success) happened since `since`, for an
-    /// account or from a source address; newest first.
-    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date]
+    /// account or from a source (by its ``LoginEvent/sourceDigest``); newest first.
+    func failureTimes(account: String?, sourceDigest: String?, since: Date) throws -> [Date]
     /// The site with this domain.
     func site(domain: String) throws -> Site?
     /// Sites, by domain, optionally of one customer.
@@ -90,6 +92,8 @@ public protocol StoreReading {
 public protocol StoreWriting: StoreReading {
     /// Adds a customer; throws ``WachterError/Code/alreadyExists`` for a taken id.
     func insert(_ customer: Customer) throws
+    /// Replaces a customer's stored fields (all but the id and when it was added).
+    func update(_ customer: Customer) throws
     /// Adds an account; throws ``WachterError/Code/alreadyExists`` for a taken name.
     func insert(_ account: Account) throws
     /// Replaces an account's stored fields.
@@ -110,6 +114,10 @@ public protocol StoreWriting: StoreReading {
     func insert(_ check: SiteCheckRecord) throws
     /// Records a login attempt.
     func insert(_ event: LoginEvent) throws
+    /// Replaces a login event's source and source digest (key rotation).
+    func updateLoginSource(id: Int64, source: String?, sourceDigest: String?) throws
+    /// Removes the source (keeping its digest) of login events before `cutoff`; returns how many.
+    func dropLoginSources(before cutoff: Date) throws -> Int
     /// Appends an entry to the audit trail.
     func append(_ entry: AuditEntry) throws
     /// Records what an export file is after writing it.

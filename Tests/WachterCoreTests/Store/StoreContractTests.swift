@@ -44,7 +44,7 @@ struct StoreContractTests {
     {
         LoginEvent(
             time: t0.addingTimeInterval(offset), account: account, service: "imap", source: source, result: result,
-            reason: result == .success ? nil : "wrong password")
+            reason: result == .success ? nil : "wrong password", sourceDigest: source.map { "d." + $0 })
     }
 
     struct Boom: Error {}
@@ -136,6 +136,28 @@ struct StoreContractTests {
     }
 
     // MARK: Customers and accounts
+
+    @Test(arguments: StoreBackend.available)
+    func aCustomersContactFieldsReadBackAsWrittenAndUpdate(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        // The services store sealed text here; the store keeps any string as it is.
+        let full = Customer(
+            id: "acme", name: "wk1.0011aabb.bmFtZQ==", company: "Acme BV", email: "x@acme.nl", createdAt: Self.t0,
+            address: "Kanaalweg 1", postcode: "1234 AB", city: "Utrecht", website: "https://acme.nl", phone: "+31 30 1")
+        try subject.store.write { try $0.insert(full) }
+        #expect(try subject.store.read { try $0.customer(id: "acme") } == full)
+        var edited = full
+        edited.name = "Acme Holding"
+        edited.city = "Amsterdam"
+        edited.phone = nil
+        edited.company = nil
+        try subject.store.write { try $0.update(edited) }
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.customer(id: "acme") == edited)
+            #expect(try reader.customers() == [edited])
+        }
+    }
 
     @Test(arguments: StoreBackend.available)
     func customersAndAccountsReadBackAsWritten(backend: StoreBackend) throws {
@@ -230,17 +252,51 @@ struct StoreContractTests {
             let newest = try reader.loginEvents(account: nil, since: nil, failedOnly: false, limit: 2)
             #expect(newest.map(\.account) == ["ghost", "piet"])
             #expect(newest.last?.source == "198.51.100.7")
+            #expect(newest.last?.sourceDigest == "d.198.51.100.7")
             #expect(newest.first?.source == nil)
             #expect(try reader.loginEvents(account: "jan", since: nil, failedOnly: true, limit: nil).count == 2)
             #expect(
                 try reader.loginEvents(account: nil, since: Self.t0.addingTimeInterval(25), failedOnly: false, limit: nil)
                     .count == 2)
             #expect(
-                try reader.failureTimes(account: "jan", source: nil, since: Self.t0)
+                try reader.failureTimes(account: "jan", sourceDigest: nil, since: Self.t0)
                     == [Self.t0.addingTimeInterval(20), Self.t0.addingTimeInterval(10)])
-            #expect(try reader.failureTimes(account: nil, source: "198.51.100.7", since: Self.t0).count == 2)
+            #expect(try reader.failureTimes(account: nil, sourceDigest: "d.198.51.100.7", since: Self.t0).count == 2)
             #expect(
-                try reader.failureTimes(account: nil, source: "198.51.100.7", since: Self.t0.addingTimeInterval(25)).count == 1)
+                try reader.failureTimes(account: nil, sourceDigest: "d.198.51.100.7", since: Self.t0.addingTimeInterval(25))
+                    .count == 1)
+            // Lookups go by the digest alone: the stored source (sealed by the services) is opaque.
+            #expect(try reader.failureTimes(account: nil, sourceDigest: "198.51.100.7", since: Self.t0).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func loginSourcesAreWalkedReplacedAndDroppedKeepingTheirDigest(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            try writer.insert(Self.event("jan", .failure, at: 10, from: "198.51.100.7"))
+            try writer.insert(Self.event("jan", .failure, at: 20, from: nil))
+            try writer.insert(Self.event("piet", .failure, at: 30, from: "203.0.113.9"))
+        }
+        let walked = try subject.store.read { try $0.loginEventsWithSource(afterID: 0, limit: 10) }
+        #expect(walked.map(\.source) == ["198.51.100.7", "203.0.113.9"])
+        let first = try #require(walked.first?.id)
+        #expect(try subject.store.read { try $0.loginEventsWithSource(afterID: first, limit: 10) }.map(\.account) == ["piet"])
+        #expect(try subject.store.read { try $0.loginEventsWithSource(afterID: 0, limit: 1) }.count == 1)
+        try subject.store.write { try $0.updateLoginSource(id: first, source: "sealed", sourceDigest: "d.new") }
+        try subject.store.read { (reader: any StoreReading) throws in
+            let jan = try reader.loginEvents(account: "jan", since: nil, failedOnly: false, limit: nil).last
+            #expect(jan?.source == "sealed" && jan?.sourceDigest == "d.new")
+            #expect(try reader.failureTimes(account: nil, sourceDigest: "d.new", since: Self.t0).count == 1)
+        }
+        #expect(try subject.store.write { try $0.dropLoginSources(before: Self.t0.addingTimeInterval(25)) } == 1)
+        try subject.store.read { (reader: any StoreReading) throws in
+            let events = try reader.loginEvents(account: nil, since: nil, failedOnly: false, limit: nil)
+            #expect(events.map(\.source) == ["203.0.113.9", nil, nil])
+            #expect(events.map(\.sourceDigest) == ["d.203.0.113.9", nil, "d.new"])
+            #expect(try reader.failureTimes(account: nil, sourceDigest: "d.new", since: Self.t0).count == 1)
         }
     }
 
@@ -349,6 +405,8 @@ struct StoreContractTests {
             #expect(sources.sources.first?.accounts.count == 1)
             let failures = try reader.failures(of: ["info@acme.nl", "jan"], from: Self.t0, to: end, sourcesPerAccount: 3)
             #expect(failures["info@acme.nl"]?.attempts == 5)
+            // Grouped by digest, each group shown by one stored source of the account.
+            #expect(failures["info@acme.nl"]?.sources.map(\.name) == ["198.51.100.7"])
             #expect(failures["jan"] == nil || failures["jan"]?.attempts == 0)
             let unknown = try reader.unknownUsers(from: Self.t0, to: end, minimum: 2)
             #expect(unknown.totals.attempts == 3)
