@@ -10,7 +10,7 @@ struct CustomerCommand: ParsableCommand {
             A customer's name, company, email, address, postal code, city, website and phone
             are personal data: Wachter stores them encrypted under the key file (docs/PRIVACY.md).
             """,
-        subcommands: [Add.self, List.self, Show.self, Edit.self])
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Export.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -118,6 +118,84 @@ struct CustomerCommand: ParsableCommand {
                 changed.isEmpty
                     ? "Nothing changed for customer \(customer.id)."
                     : "Changed \(changed.joined(separator: ", ")) of customer \(customer.id).")
+        }
+    }
+}
+
+extension CustomerCommand {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Everything Wachter holds about a customer, for the customer.",
+            discussion: """
+                The record, each account (kind, state, when the password was set and expires,
+                last login; never a hash), each site with its last check, the login records of
+                the customer's accounts that retention still keeps, the operator actions that
+                concerned them, and how long each kind of record is kept. JSON follows
+                docs/schema/customer-export.schema.json. The output file is written mode 0600.
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case json, text }
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The customer's id.") var id: String
+        @Option(help: "json (the default) or text.") var format: Format = .json
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path")) var output: String?
+
+        func run() throws {
+            let policy = try global.loadPolicy()
+            let export = try global.services(policy: policy).customers.export(
+                id: id, retention: RetentionPeriods(policy: policy))
+            let text = format == .json ? try Output.jsonString(export) + "\n" : Self.text(export)
+            if let output {
+                try FileAccess.write(Array(text.utf8), to: output, what: "customer export", mode: 0o600)
+                Output.note("Wrote the export of customer \(export.customer.id) to \(output).")
+            } else {
+                Swift.print(text, terminator: "")
+            }
+        }
+
+        static func text(_ export: CustomerExport) -> String {
+            var lines = ["What Wachter holds about customer \(export.customer.id), \(Output.date(export.generatedAt))", ""]
+            let record = export.customer
+            lines.append("RECORD")
+            for (label, value) in [
+                ("name", record.name), ("company", record.company), ("email", record.email), ("address", record.address),
+                ("postcode", record.postcode), ("city", record.city), ("website", record.website), ("phone", record.phone),
+                ("added", Output.date(record.createdAt)),
+            ] {
+                lines.append("  \(label): \(value ?? "-")")
+            }
+            lines.append("")
+            lines.append("ACCOUNTS (\(export.accounts.count))")
+            for account in export.accounts {
+                lines.append(
+                    "  \(account.name) (\(account.kind)): \(account.state), password set \(Output.date(account.passwordSetAt)), "
+                        + "expires \(account.passwordExpires.map(Output.date) ?? "never"), "
+                        + "last login \(account.lastLogin.map(Output.date) ?? "never")")
+            }
+            lines.append("")
+            lines.append("SITES (\(export.sites.count))")
+            for site in export.sites {
+                lines.append(
+                    "  \(site.domain): \(site.verdict ?? "not checked")\(site.checkedAt.map { " at " + Output.date($0) } ?? "")"
+                        + (site.problems.isEmpty ? "" : " (" + site.problems.joined(separator: "; ") + ")"))
+            }
+            lines.append("")
+            lines.append("LOGINS (\(export.logins.count))")
+            for login in export.logins {
+                lines.append(
+                    "  \(Output.date(login.time)) \(login.account) \(login.service) from \(login.source ?? "-"): \(login.result)")
+            }
+            lines.append("")
+            lines.append("OPERATOR ACTIONS (\(export.operatorActions.count))")
+            for action in export.operatorActions {
+                lines.append(
+                    "  \(Output.date(action.time)) \(action.actor) \(action.action) \(action.target) \(action.detail)")
+            }
+            lines.append("")
+            lines.append("RETENTION")
+            for entry in export.retention { lines.append("  \(entry.record): \(entry.rule)") }
+            return lines.joined(separator: "\n") + "\n"
         }
     }
 }
