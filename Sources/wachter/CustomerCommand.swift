@@ -10,7 +10,7 @@ struct CustomerCommand: ParsableCommand {
             A customer's name, company, email, address, postal code, city, website and phone
             are personal data: Wachter stores them encrypted under the key file (docs/PRIVACY.md).
             """,
-        subcommands: [Add.self, List.self, Show.self, Edit.self, Export.self])
+        subcommands: [Add.self, List.self, Show.self, Edit.self, Export.self, Erase.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -67,6 +67,11 @@ struct CustomerCommand: ParsableCommand {
             print("website:  \(customer.website ?? "-")")
             print("phone:    \(customer.phone ?? "-")")
             print("added:    \(Output.date(customer.createdAt))")
+            if let held = customer.heldUntil {
+                print(
+                    "held:     \(CustomerService.heldFields.joined(separator: ", ")) until \(Output.date(held)) "
+                        + "(fiscal obligation; `wachter prune` removes them after that)")
+            }
             print(
                 "accounts: \(accounts.isEmpty ? "none" : accounts.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))"
             )
@@ -196,6 +201,48 @@ extension CustomerCommand {
             lines.append("RETENTION")
             for entry in export.retention { lines.append("  \(entry.record): \(entry.rule)") }
             return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+extension CustomerCommand {
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a customer's data.",
+            discussion: """
+                Removes the customer's accounts (their lines leave every export file and the
+                caches are flushed), sites and site checks, login records, password history and
+                contact data, and the personal parts of the audit entries that concerned them;
+                `audit --verify` still passes. With --hold-until, the name, company, address,
+                postal code and city are kept for the fiscal obligation (invoices), and `prune`
+                removes them after that date. See docs/PRIVACY.md.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The customer's id.") var id: String
+        @Option(
+            help: ArgumentHelp(
+                "Keep the invoice data (name, company, address, postal code, city) until this day.", valueName: "YYYY-MM-DD"))
+        var holdUntil: String?
+
+        func validate() throws {
+            if let holdUntil, Self.day(holdUntil) == nil {
+                throw ValidationError("--hold-until takes a day as YYYY-MM-DD, such as 2033-12-31.")
+            }
+        }
+
+        static func day(_ text: String) -> Date? {
+            guard text.count == 10 else { return nil }
+            return ISO8601DateFormatter().date(from: text + "T00:00:00Z")
+        }
+
+        func run() throws {
+            let outcome = try global.services().customers.erase(id: id, holdUntil: holdUntil.flatMap(Self.day))
+            if global.json { return try Output.json(outcome) }
+            Output.note(
+                "Erased customer \(id): \(outcome.removed.accounts) accounts, \(outcome.removed.sites) sites, "
+                    + "\(outcome.removed.loginEvents) login records, \(outcome.auditEntries) audit entries' personal parts."
+                    + (outcome.heldUntil.map { " Invoice data held until \(Output.date($0))." } ?? ""))
         }
     }
 }

@@ -127,6 +127,7 @@ struct PruneCommand: ParsableCommand {
         if global.json { return try Output.json(result) }
         print(
             "removed: \(result.loginEvents) login events, \(result.loginSources) login source addresses, "
+                + "\(result.heldCustomers) customers whose hold ended, "
                 + "\(result.siteChecks.map(String.init) ?? "no") site checks, "
                 + "\(result.passwordHistory) earlier password hashes, \(result.auditEntries) audit entries")
         if let skipped = result.auditSkipped { Output.note("Audit trail not pruned: \(skipped)") }

@@ -22,12 +22,15 @@ public struct Customer: Codable, Sendable, Equatable {
     public var website: String?
     /// A telephone number, where known.
     public var phone: String?
+    /// Until when the name, company, address, postal code and city are kept after an
+    /// erasure, for the fiscal obligation (invoices); nil for a customer who was not erased.
+    public var heldUntil: Date?
 
     /// Creates a customer record.
     public init(
         id: String, name: String, company: String? = nil, email: String? = nil, createdAt: Date,
         address: String? = nil, postcode: String? = nil, city: String? = nil, website: String? = nil,
-        phone: String? = nil
+        phone: String? = nil, heldUntil: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -39,6 +42,7 @@ public struct Customer: Codable, Sendable, Equatable {
         self.city = city
         self.website = website
         self.phone = phone
+        self.heldUntil = heldUntil
     }
 }
 
@@ -183,12 +187,17 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var previousHash: String
     /// This entry's hash, hex.
     public var hash: String
+    /// The SHA-256 of the entry's personal parts (target and detail), which the chain covers
+    /// instead of the parts themselves, so that an erasure can remove them; nil for entries
+    /// written before `v9-audit-personal-digest`, whose hash covers the parts directly.
+    public var personalDigest: String?
 
     /// Creates an audit entry.
     public init(
         sequence: Int64, time: Date, actor: String, action: String, target: String, detail: String,
-        previousHash: String, hash: String
+        previousHash: String, hash: String, personalDigest: String? = nil
     ) {
+        self.personalDigest = personalDigest
         self.sequence = sequence
         self.time = time
         self.actor = actor

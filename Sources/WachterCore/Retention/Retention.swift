@@ -9,6 +9,8 @@ public struct PruneResult: Codable, Sendable, Equatable {
     public var loginEvents: Int
     /// Source addresses dropped from login events kept longer than `[retention] login_source_days`.
     public var loginSources: Int = 0
+    /// Customers whose fiscal hold ended, removed.
+    public var heldCustomers: Int = 0
     /// Stored site checks removed; nil when the store has no site checks.
     public var siteChecks: Int?
     /// Earlier password hashes removed.
@@ -54,6 +56,7 @@ public struct RetentionService: ContextualService {
                     before: historyCutoff, keep: max(0, periods.passwordHistoryDepth)),
                 auditEntries: 0)
             result.loginSources = try writer.dropLoginSources(before: sourceCutoff)
+            result.heldCustomers = try writer.deleteHeldCustomers(before: now).count
 
             let trail = try writer.auditEntries()
             let previous = try writer.auditCheckpoint()
@@ -69,13 +72,15 @@ public struct RetentionService: ContextualService {
             }
             var detail = [
                 "login_event=\(result.loginEvents)", "login_source=\(result.loginSources)",
+                "held_customer=\(result.heldCustomers)",
                 "site_check=\(result.siteChecks ?? 0)",
                 "password_history=\(result.passwordHistory)",
                 "audit=\(checkpoint.map { cp in trail.prefix { $0.sequence <= cp.sequence }.count } ?? 0)",
             ].joined(separator: " ")
             if let checkpoint { detail += " " + AuditChain.checkpointRecord(checkpoint) }
             let removedAnything =
-                result.loginEvents + result.loginSources + (result.siteChecks ?? 0) + result.passwordHistory > 0
+                result.loginEvents + result.loginSources + result.heldCustomers + (result.siteChecks ?? 0)
+                + result.passwordHistory > 0
                 || checkpoint != nil
             if removedAnything {
                 try AuditChain.append(

@@ -135,4 +135,36 @@ public protocol StoreWriting: StoreReading {
     func pruneAudit(through checkpoint: AuditCheckpoint) throws -> Int
     /// Records in the retention log what one prune run removed.
     func recordRetention(time: Date, record: RetainedRecord, removed: Int, cutoff: Date) throws
+
+    // Erasure (docs/PRIVACY.md): what is removed must not stay readable in the store's files.
+
+    /// Removes a customer's accounts (with their password history and login events), sites
+    /// (with endpoints and checks), and then the customer row, or, when `held` is given,
+    /// replaces the row by `held` (the fields kept for a fiscal hold).
+    func eraseCustomer(id: String, keeping held: Customer?) throws -> CustomerErasure
+    /// Replaces the target and detail of these audit entries (those with a personal digest)
+    /// by `marker`; returns how many were replaced.
+    func eraseAuditParts(sequences: [Int64], marker: String) throws -> Int
+    /// Removes the customers held until before `cutoff`; returns their ids.
+    func deleteHeldCustomers(before cutoff: Date) throws -> [String]
+}
+
+/// What ``StoreWriting/eraseCustomer(id:keeping:)`` removed.
+public struct CustomerErasure: Sendable, Equatable, Codable {
+    /// Accounts removed.
+    public var accounts: Int
+    /// Login events of those accounts removed.
+    public var loginEvents: Int
+    /// Sites removed.
+    public var sites: Int
+    /// Stored checks of those sites removed.
+    public var siteChecks: Int
+
+    /// Creates the counts.
+    public init(accounts: Int = 0, loginEvents: Int = 0, sites: Int = 0, siteChecks: Int = 0) {
+        self.accounts = accounts
+        self.loginEvents = loginEvents
+        self.sites = sites
+        self.siteChecks = siteChecks
+    }
 }

@@ -102,12 +102,14 @@ struct SQLiteAccess: StoreWriting {
     func insert(_ customer: Customer) throws {
         try db.execute(
             sql: """
-                INSERT INTO customer (id, name, company, email, created_at, address, postcode, city, website, phone)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO customer (id, name, company, email, created_at, address, postcode, city, website, phone,
+                    held_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 customer.id, customer.name, customer.company, customer.email, customer.createdAt.timeIntervalSince1970,
                 customer.address, customer.postcode, customer.city, customer.website, customer.phone,
+                customer.heldUntil?.timeIntervalSince1970,
             ])
     }
 
@@ -115,12 +117,12 @@ struct SQLiteAccess: StoreWriting {
         try db.execute(
             sql: """
                 UPDATE customer SET name = ?, company = ?, email = ?, address = ?, postcode = ?, city = ?,
-                    website = ?, phone = ?
+                    website = ?, phone = ?, held_until = ?
                 WHERE id = ?
                 """,
             arguments: [
                 customer.name, customer.company, customer.email, customer.address, customer.postcode, customer.city,
-                customer.website, customer.phone, customer.id,
+                customer.website, customer.phone, customer.heldUntil?.timeIntervalSince1970, customer.id,
             ])
     }
 
@@ -189,12 +191,12 @@ struct SQLiteAccess: StoreWriting {
     func append(_ entry: AuditEntry) throws {
         try db.execute(
             sql: """
-                INSERT INTO audit (sequence, time, actor, action, target, detail, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit (sequence, time, actor, action, target, detail, previous_hash, hash, personal_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 entry.sequence, entry.time.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.detail,
-                entry.previousHash, entry.hash,
+                entry.previousHash, entry.hash, entry.personalDigest,
             ])
         appendedAudit?.head = AuditHead(sequence: entry.sequence, hash: entry.hash)
     }
@@ -213,7 +215,8 @@ struct SQLiteAccess: StoreWriting {
         Customer(
             id: row["id"], name: row["name"], company: row["company"], email: row["email"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), address: row["address"],
-            postcode: row["postcode"], city: row["city"], website: row["website"], phone: row["phone"])
+            postcode: row["postcode"], city: row["city"], website: row["website"], phone: row["phone"],
+            heldUntil: (row["held_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     static func account(_ row: Row) -> Account {
@@ -240,6 +243,6 @@ struct SQLiteAccess: StoreWriting {
         AuditEntry(
             sequence: row["sequence"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"],
             action: row["action"], target: row["target"], detail: row["detail"],
-            previousHash: row["previous_hash"], hash: row["hash"])
+            previousHash: row["previous_hash"], hash: row["hash"], personalDigest: row["personal_digest"])
     }
 }

@@ -179,6 +179,15 @@ enum Schema {
                     CREATE INDEX login_event_report ON login_event(time, result, source_digest, account);
                     """)
         }
+        // Erasure: the customer's held fields and until when (a fiscal hold), and per audit
+        // entry the digest of its personal parts, over which the chain runs from now on.
+        migrator.registerMigration("v9-customer-erasure") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE customer ADD COLUMN held_until DOUBLE;
+                    ALTER TABLE audit ADD COLUMN personal_digest TEXT;
+                    """)
+        }
         return migrator
     }
 }
