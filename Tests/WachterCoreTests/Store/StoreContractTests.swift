@@ -300,6 +300,58 @@ struct StoreContractTests {
         }
     }
 
+    @Test(arguments: StoreBackend.available)
+    func anErasedCustomerLeavesNoRowAndAHeldOneKeepsOnlyWhatIsGiven(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            try writer.appendHistory(account: "jan", hash: "$y$j9T$salt$old", setAt: Self.t0, keep: 5)
+            try writer.insert(Self.event("jan", .failure, at: 10, from: "198.51.100.7"))
+            try writer.insert(Self.event("piet", .failure, at: 20))
+            try writer.insert(Site(domain: "acme.nl", customerID: "acme", createdAt: Self.t0))
+            try writer.insert(SiteEndpoint(connect: "192.0.2.1:443"), domain: "acme.nl")
+            try writer.insert(
+                SiteCheckRecord(domain: "acme.nl", checkedAt: Self.t0, verdict: "ok", problems: [], notAfter: nil))
+        }
+        let held = Customer(
+            id: "acme", name: "Acme", company: "Acme BV", createdAt: Self.t0, address: "Kanaalweg 1",
+            heldUntil: Self.t0.addingTimeInterval(86_400))
+        let erased = try subject.store.write { try $0.eraseCustomer(id: "acme", keeping: held) }
+        #expect(erased == CustomerErasure(accounts: 2, loginEvents: 1, sites: 1, siteChecks: 1))
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(try reader.customer(id: "acme") == held)
+            #expect(try reader.accounts(kind: nil, customerID: "acme").isEmpty)
+            #expect(try reader.passwordHistory(account: "jan", limit: 5).isEmpty)
+            #expect(try reader.loginEvents(account: nil, since: nil, failedOnly: false, limit: nil).map(\.account) == ["piet"])
+            #expect(try reader.sites(customerID: nil).isEmpty)
+            #expect(try reader.latestSiteChecks()?.isEmpty ?? true)
+        }
+        #expect(try subject.store.write { try $0.deleteHeldCustomers(before: Self.t0) }.isEmpty)
+        #expect(try subject.store.write { try $0.deleteHeldCustomers(before: Self.t0.addingTimeInterval(86_401)) } == ["acme"])
+        #expect(try subject.store.read { try $0.customers().map(\.id) } == ["bakker"])
+        let gone = try subject.store.write { try $0.eraseCustomer(id: "bakker", keeping: nil) }
+        #expect(gone.accounts == 1)
+        #expect(try subject.store.read { try $0.customers() }.isEmpty)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func anAuditEntrysPersonalPartsCanBeReplacedKeepingItsDigest(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.store.write { writer in
+            try AuditChain.append(to: writer, time: Self.t0, actor: "root", action: "customer.add", target: "acme")
+            try AuditChain.append(to: writer, time: Self.t0, actor: "root", action: "customer.add", target: "bakker")
+        }
+        let before = try subject.store.read { try $0.auditEntries() }
+        #expect(before.allSatisfy { $0.personalDigest != nil })
+        #expect(try subject.store.write { try $0.eraseAuditParts(sequences: [1], marker: "(erased)") } == 1)
+        let after = try subject.store.read { try $0.auditEntries() }
+        #expect(after[0].target == "(erased)" && after[0].detail == "(erased)")
+        #expect(after[0].personalDigest == before[0].personalDigest && after[0].hash == before[0].hash)
+        #expect(after[1] == before[1])
+    }
+
     // MARK: Audit
 
     @Test(arguments: StoreBackend.available)
