@@ -43,6 +43,10 @@ struct GlobalOptions: ParsableArguments {
     /// The store in effect.
     func storeLocation() throws -> StoreLocation { try StoreLocation(storeName) }
 
+    /// The key file of personal data: $WACHTER_KEY_FILE, else /etc/wachter/key for root's default store, else beside
+    /// the store (a PostgreSQL store: /etc/wachter/key for root, else ~/.config/wachter/key).
+    var keyFilePath: String { KeyFile.path(store: storeName) }
+
     /// Where the policy is read from: --policy, $WACHTER_POLICY, /etc/wachter/policy.toml, or the built-in default.
     func policyLocation() -> PolicyFile.Location { PolicyFile.locate(explicit: policy) }
 
@@ -60,7 +64,8 @@ struct GlobalOptions: ParsableArguments {
         let logger = Self.bootstrapLogging(verbose: verbose)
         let policy = try loaded ?? loadPolicy()
         var services = try WachterServices.open(
-            storeLocation(), policy: policy, create: create, clock: Self.clock(), logger: logger)
+            storeLocation(), policy: policy, create: create, keyFile: keyFilePath, clock: Self.clock(),
+            logger: logger)
         services.observeChanges(
             ReExportReporting.followUp(
                 configurationPath: exportsConfigurationPath(nil), printing: printFollowUps,

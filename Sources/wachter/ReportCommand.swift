@@ -126,7 +126,9 @@ struct PruneCommand: ParsableCommand {
         let result = try service.retention.prune(periods)
         if global.json { return try Output.json(result) }
         print(
-            "removed: \(result.loginEvents) login events, \(result.siteChecks.map(String.init) ?? "no") site checks, "
+            "removed: \(result.loginEvents) login events, \(result.loginSources) login source addresses, "
+                + "\(result.heldCustomers) customers whose hold ended, "
+                + "\(result.siteChecks.map(String.init) ?? "no") site checks, "
                 + "\(result.passwordHistory) earlier password hashes, \(result.auditEntries) audit entries")
         if let skipped = result.auditSkipped { Output.note("Audit trail not pruned: \(skipped)") }
     }

@@ -54,7 +54,8 @@ struct StoreCopyCommand: ParsableCommand {
         } else {
             let total = outcome.rows.values.reduce(0, +)
             Output.note(
-                "Copied \(total) rows from \(try StoreLocation(from)) to \(try StoreLocation(to))\(outcome.replaced ? ", replacing what it held" : "").")
+                "Copied \(total) rows from \(try StoreLocation(from)) to \(try StoreLocation(to))\(outcome.replaced ? ", replacing what it held" : "")."
+            )
         }
     }
 }

@@ -44,6 +44,7 @@ struct Wachter: AsyncParsableCommand {
             VerifyCommand.self,
             LoginsCommand.self,
             AuditCommand.self,
+            KeyCommand.self,
             PolicyCommand.self,
             ReportCommand.self,
             PruneCommand.self,

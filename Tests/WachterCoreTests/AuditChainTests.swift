@@ -134,3 +134,50 @@ final class TemporaryDirectory {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+struct AuditChainErasureTests {
+    static let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+
+    func trail() throws -> (SQLiteStore, TemporaryDirectory) {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/w.sqlite", create: true)
+        try store.write { writer in
+            try AuditChain.append(to: writer, time: Self.t0, actor: "root", action: "customer.add", target: "acme")
+            try AuditChain.append(
+                to: writer, time: Self.t0, actor: "root", action: "account.add", target: "jan", detail: "customer=acme")
+            try AuditChain.append(to: writer, time: Self.t0, actor: "root", action: "customer.add", target: "bakker")
+        }
+        return (store, directory)
+    }
+
+    @Test func erasedPartsRecordedByAnErasureEntryStillVerify() throws {
+        let (store, directory) = try trail()
+        _ = directory
+        try store.write { writer in
+            _ = try writer.eraseAuditParts(sequences: [1, 2], marker: AuditChain.erasedMarker)
+            try AuditChain.append(
+                to: writer, time: Self.t0, actor: "root", action: AuditChain.eraseAction, target: AuditChain.erasedMarker,
+                detail: AuditChain.erasureRecord([1, 2]))
+        }
+        #expect(AuditChain.verify(try store.read { try $0.auditEntries() }) == .intact(count: 4))
+    }
+
+    @Test func partsRemovedWithoutAnErasureEntryBreakTheChain() throws {
+        let (store, directory) = try trail()
+        _ = directory
+        try store.write { writer in _ = try writer.eraseAuditParts(sequences: [2], marker: AuditChain.erasedMarker) }
+        guard case .broken(let sequence, _) = AuditChain.verify(try store.read { try $0.auditEntries() }) else {
+            Issue.record("an unrecorded erasure verified")
+            return
+        }
+        #expect(sequence == 2)
+    }
+
+    @Test func anEditedTargetIsStillFound() throws {
+        let (store, directory) = try trail()
+        _ = directory
+        var entries = try store.read { try $0.auditEntries() }
+        entries[2].target = "mallory"
+        #expect(AuditChain.verify(entries) == .broken(sequence: 3, reason: "entry 3 was changed after it was written"))
+    }
+}

@@ -33,11 +33,24 @@ struct SQLiteStoreTests {
         do {
             let old = try SQLiteStore(path: path, create: true, migrateUpTo: "v1-accounts")
             #expect(try old.appliedMigrations() == ["v1-accounts"])
-            try old.write { try $0.insert(Customer(id: "c1", name: "One", createdAt: Date())) }
         }
+        // Rows as the first schema wrote them: a customer, and a login event with a plain source.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [
+            path,
+            "INSERT INTO customer (id, name, created_at) VALUES ('c1', 'One', 0); "
+                + "INSERT INTO login_event (time, account, service, source, result) VALUES (5, 'jan', 'imap', '192.0.2.1', 'failure');",
+        ]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
         let upgraded = try SQLiteStore(path: path)
         #expect(try upgraded.appliedMigrations() == SQLiteStore.migrationNames)
         #expect(try upgraded.read { try $0.customers() }.map(\.id) == ["c1"])
+        // v8-login-source-digest: an old plain source is its own digest until `key rotate` seals it.
+        #expect(
+            try upgraded.read { try $0.failureTimes(account: nil, sourceDigest: "192.0.2.1", since: .distantPast) }.count == 1)
     }
 
     @Test func aMissingStoreIsNotCreatedUnasked() throws {

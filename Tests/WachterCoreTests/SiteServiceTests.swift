@@ -90,12 +90,11 @@ struct SiteServiceTests {
     @Test func aSiteFromBeforeEndpointsKeepsItsConnectAfterTheUpgrade() throws {
         let path = directory.path + "/old.sqlite"
         do {
-            let old = try SQLiteStore(path: path, create: true, migrateUpTo: "v5-export-stamps")
-            try old.write { try $0.insert(Customer(id: "c1", name: "One", createdAt: Date())) }
+            _ = try SQLiteStore(path: path, create: true, migrateUpTo: "v5-export-stamps")
         }
         try sqlite(
             path,
-            "INSERT INTO site (domain, customer_id, connect, created_at) VALUES ('a.example', 'c1', '192.0.2.1:8443', 0), ('b.example', 'c1', NULL, 0); INSERT INTO site_check (domain, checked_at, verdict, problems) VALUES ('a.example', 1, 'ok', '');"
+            "INSERT INTO customer (id, name, created_at) VALUES ('c1', 'One', 0); INSERT INTO site (domain, customer_id, connect, created_at) VALUES ('a.example', 'c1', '192.0.2.1:8443', 0), ('b.example', 'c1', NULL, 0); INSERT INTO site_check (domain, checked_at, verdict, problems) VALUES ('a.example', 1, 'ok', '');"
         )
         let upgraded = try SQLiteStore(path: path)
         #expect(try upgraded.appliedMigrations() == SQLiteStore.migrationNames)

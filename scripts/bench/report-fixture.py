@@ -62,6 +62,9 @@ def event_rows():
 
 db.executemany("INSERT INTO login_event (time, account, service, source, result, reason) VALUES (?, ?, ?, ?, ?, ?)",
                event_rows())
+# Rows as a store before encryption holds them: the plain source is its own digest
+# (migration v8-login-source-digest); `wachter key rotate` seals them (scripts/bench/privacy).
+db.execute("UPDATE login_event SET source_digest = source")
 # The site tables come from the store's own migration (v4-sites).
 db.executemany("INSERT INTO site (domain, customer_id, created_at) VALUES (?, ?, ?)",
                (("site%04d.example" % i, "c%05d" % (i % customers), now - 90 * day) for i in range(sites)))

@@ -83,6 +83,10 @@ stop_all() { # stops what this test started, by PID
     pids=()
 }
 
+# On PostgreSQL the key file of personal data has no store file to sit beside: keep it in
+# the test's directory, never /etc/wachter/key.
+[[ "${WACHTER_TEST_BACKEND:-sqlite}" == postgres && -n "${work:-}" ]] && export WACHTER_KEY_FILE="$work/wachter.key"
+
 test_store() { # test_store SQLITE_PATH: the store this run tests: the SQLite path, or with
     # WACHTER_TEST_BACKEND=postgres a new database on the server scripts/test started
     # (scripts/lib/postgres.sh exports PG_SOCKET, PG_PORT and PG_PASSFILE), as a URL

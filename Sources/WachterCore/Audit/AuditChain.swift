@@ -45,12 +45,15 @@ public enum AuditChain {
         let checkpoint = last == nil ? try writer.auditCheckpoint() : nil
         let sequence = (last?.sequence ?? checkpoint?.sequence ?? 0) + 1
         let previous = last?.hash ?? checkpoint?.hash ?? genesis
+        // The chain covers the digest of the personal parts (target and detail), not the
+        // parts themselves, so that an erasure can remove them and the chain still verifies.
+        let personal = personalDigest(target: target, detail: detail)
         let hash = digest(
-            previous: previous, sequence: sequence, time: time, actor: actor, action: action, target: target,
-            detail: detail)
+            previous: previous, sequence: sequence, time: time, actor: actor, action: action, target: "",
+            detail: personal)
         let entry = AuditEntry(
             sequence: sequence, time: time, actor: actor, action: action, target: target, detail: detail,
-            previousHash: previous, hash: hash)
+            previousHash: previous, hash: hash, personalDigest: personal)
         try writer.append(entry)
         return entry
     }
@@ -72,6 +75,7 @@ public enum AuditChain {
         var expectedPrevious = checkpoint?.hash ?? genesis
         var expectedSequence: Int64 = (checkpoint?.sequence ?? 0) + 1
         var checkpointRecorded = false
+        var erasedUnrecorded: Set<Int64> = []
         for entry in entries {
             guard entry.sequence == expectedSequence else {
                 return .broken(
@@ -81,11 +85,27 @@ public enum AuditChain {
             guard entry.previousHash == expectedPrevious else {
                 return .broken(sequence: entry.sequence, reason: "entry \(entry.sequence) does not follow the entry before it")
             }
-            let recomputed = digest(
-                previous: entry.previousHash, sequence: entry.sequence, time: entry.time, actor: entry.actor,
-                action: entry.action, target: entry.target, detail: entry.detail)
+            let recomputed: String
+            if let personal = entry.personalDigest {
+                if entry.target == erasedMarker, entry.detail == erasedMarker {
+                    // Erased: the parts are gone, their digest stays; a later erasure entry must name it.
+                    erasedUnrecorded.insert(entry.sequence)
+                } else if !ConstantTime.equals(personalDigest(target: entry.target, detail: entry.detail), personal) {
+                    return .broken(sequence: entry.sequence, reason: "entry \(entry.sequence) was changed after it was written")
+                }
+                recomputed = digest(
+                    previous: entry.previousHash, sequence: entry.sequence, time: entry.time, actor: entry.actor,
+                    action: entry.action, target: "", detail: personal)
+            } else {
+                recomputed = digest(
+                    previous: entry.previousHash, sequence: entry.sequence, time: entry.time, actor: entry.actor,
+                    action: entry.action, target: entry.target, detail: entry.detail)
+            }
             guard ConstantTime.equals(recomputed, entry.hash) else {
                 return .broken(sequence: entry.sequence, reason: "entry \(entry.sequence) was changed after it was written")
+            }
+            if entry.action == eraseAction {
+                for sequence in erasedSequences(in: entry.detail) { erasedUnrecorded.remove(sequence) }
             }
             if let checkpoint, entry.action == pruneAction, entry.detail.contains(checkpointRecord(checkpoint)) {
                 checkpointRecorded = true
@@ -93,12 +113,49 @@ public enum AuditChain {
             expectedPrevious = entry.hash
             expectedSequence += 1
         }
+        if let first = erasedUnrecorded.min() {
+            return .broken(
+                sequence: first, reason: "entry \(first) had its personal parts removed, but no erasure entry records it")
+        }
         if let checkpoint, !checkpointRecorded {
             return .broken(
                 sequence: checkpoint.sequence + 1,
                 reason: "entries 1 to \(checkpoint.sequence) were removed, but no prune entry in the trail records it")
         }
         return .intact(count: entries.count)
+    }
+
+    /// What an erasure writes in place of an entry's target and detail.
+    public static let erasedMarker = "(erased)"
+
+    /// The action of the entry that records an erasure; its detail names the entries whose
+    /// personal parts it removed (``erasureRecord(_:)``).
+    public static let eraseAction = "customer.erase"
+
+    /// How an erasure entry's detail records the entries it erased.
+    ///
+    /// - Parameter sequences: The erased entries.
+    /// - Returns: `audit-erased=S1,S2,...` (`audit-erased=` alone for none).
+    public static func erasureRecord(_ sequences: [Int64]) -> String {
+        "audit-erased=" + sequences.map(String.init).joined(separator: ",")
+    }
+
+    static func erasedSequences(in detail: String) -> [Int64] {
+        guard let field = detail.split(separator: " ").first(where: { $0.hasPrefix("audit-erased=") }) else { return [] }
+        return field.dropFirst("audit-erased=".count).split(separator: ",").compactMap { Int64($0) }
+    }
+
+    /// The SHA-256 (hex) of an entry's personal parts, length-prefixed.
+    static func personalDigest(target: String, detail: String) -> String {
+        var hasher = SHA256()
+        for field in [target, detail] {
+            let bytes = Array(field.utf8)
+            hasher.update(data: Array(String(bytes.count).utf8) + [0x3A] + bytes)
+        }
+        return hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined()
     }
 
     /// The action of the entry that `prune` appends before it removes the trail's head.

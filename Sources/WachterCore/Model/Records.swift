@@ -12,14 +12,37 @@ public struct Customer: Codable, Sendable, Equatable {
     public var email: String?
     /// When the customer was added.
     public var createdAt: Date
+    /// The street address, where known.
+    public var address: String?
+    /// The postal code, where known.
+    public var postcode: String?
+    /// The city, where known.
+    public var city: String?
+    /// The customer's website, where there is one.
+    public var website: String?
+    /// A telephone number, where known.
+    public var phone: String?
+    /// Until when the name, company, address, postal code and city are kept after an
+    /// erasure, for the fiscal obligation (invoices); nil for a customer who was not erased.
+    public var heldUntil: Date?
 
     /// Creates a customer record.
-    public init(id: String, name: String, company: String? = nil, email: String? = nil, createdAt: Date) {
+    public init(
+        id: String, name: String, company: String? = nil, email: String? = nil, createdAt: Date,
+        address: String? = nil, postcode: String? = nil, city: String? = nil, website: String? = nil,
+        phone: String? = nil, heldUntil: Date? = nil
+    ) {
         self.id = id
         self.name = name
         self.company = company
         self.email = email
         self.createdAt = createdAt
+        self.address = address
+        self.postcode = postcode
+        self.city = city
+        self.website = website
+        self.phone = phone
+        self.heldUntil = heldUntil
     }
 }
 
@@ -125,11 +148,15 @@ public struct LoginEvent: Codable, Sendable, Equatable {
     public var result: LoginResult
     /// A short reason, never the password.
     public var reason: String?
+    /// The keyed digest of the source address, for lookups by equality (throttling, the
+    /// report's grouping); set by the services as the event is stored, kept after
+    /// `[retention] login_source_days` drops the address itself.
+    public var sourceDigest: String?
 
     /// Creates a login event.
     public init(
         id: Int64? = nil, time: Date, account: String, service: String, source: String?, result: LoginResult,
-        reason: String? = nil
+        reason: String? = nil, sourceDigest: String? = nil
     ) {
         self.id = id
         self.time = time
@@ -138,6 +165,7 @@ public struct LoginEvent: Codable, Sendable, Equatable {
         self.source = source
         self.result = result
         self.reason = reason
+        self.sourceDigest = sourceDigest
     }
 }
 
@@ -159,12 +187,17 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var previousHash: String
     /// This entry's hash, hex.
     public var hash: String
+    /// The SHA-256 of the entry's personal parts (target and detail), which the chain covers
+    /// instead of the parts themselves, so that an erasure can remove them; nil for entries
+    /// written before `v9-audit-personal-digest`, whose hash covers the parts directly.
+    public var personalDigest: String?
 
     /// Creates an audit entry.
     public init(
         sequence: Int64, time: Date, actor: String, action: String, target: String, detail: String,
-        previousHash: String, hash: String
+        previousHash: String, hash: String, personalDigest: String? = nil
     ) {
+        self.personalDigest = personalDigest
         self.sequence = sequence
         self.time = time
         self.actor = actor

@@ -67,6 +67,9 @@ public struct AccountService: ContextualService {
         let canonical = try Names.account(name, kind: kind)
         let customer = try store.read { reader in
             guard let customer = try reader.customer(id: customerID) else { throw Lookup.noCustomer(customerID) }
+            guard customer.heldUntil == nil else {
+                throw WachterError(.invalidInput, "customer '\(customerID)' was erased; only its invoice data is held")
+            }
             guard try reader.account(named: canonical) == nil else { throw Lookup.taken(canonical) }
             return customer
         }
@@ -297,6 +300,8 @@ public struct AccountService: ContextualService {
             let secret = PasswordGenerator.generate()
             return (secret, secret)
         case .given(let secret):
+            // The customer's name, company and email are context words; the store holds them sealed.
+            let customer = try context.opening(customer)
             if let refusal = context.acceptance.refusal(
                 for: secret, account: account, kind: kind, customer: customer, history: history)
             {

@@ -89,6 +89,8 @@ public struct LoginService: ContextualService {
     public func verify(account name: String, password: Secret, service: String, source: String?) throws -> VerifyOutcome {
         let canonical = try Names.lookup(name)
         let now = clock.now()
+        // One keyed digest per event: for the throttling lookup and again as the event is stored.
+        let sourceDigest = try context.fieldProtection.digest(source)
         let (account, history) = try store.read { reader -> (Account?, LoginFailureHistory) in
             let account = try reader.account(named: canonical)
             let lockout = rules(for: account?.kind ?? .mailbox).lockout.settings
@@ -98,24 +100,28 @@ public struct LoginService: ContextualService {
                 account,
                 LoginFailureHistory(
                     accountFailures: account == nil
-                        ? [] : try reader.failureTimes(account: canonical, source: nil, since: accountWindow),
+                        ? [] : try reader.failureTimes(account: canonical, sourceDigest: nil, since: accountWindow),
                     consecutiveFailures: account?.failures ?? 0,
-                    sourceFailures: try source.map { try reader.failureTimes(account: nil, source: $0, since: sourceWindow) }
-                        ?? [],
+                    sourceFailures: try sourceDigest.map {
+                        try reader.failureTimes(account: nil, sourceDigest: $0, since: sourceWindow)
+                    } ?? [],
                     lockedUntil: account?.lockedUntil)
             )
         }
         let kindRules = rules(for: account?.kind ?? .mailbox)
         if case .sourceThrottled = kindRules.lockout.beforeAttempt(history, at: now), let source {
             // Refused without a hash computation; the account itself is not locked.
-            let reason = "too many failed logins from \(source)"
+            // The reason names no address: it is stored in the clear, the address is not.
+            let reason = "too many failed logins from this source"
             let event = LoginEvent(
-                time: now, account: canonical, service: service, source: source, result: .locked, reason: reason)
+                time: now, account: canonical, service: service, source: source, result: .locked, reason: reason,
+                sourceDigest: sourceDigest)
             try apply([LoginEffects(event: event, account: nil, matched: false)])
             return VerifyOutcome(result: .locked, matched: false, reason: reason)
         }
         var (outcome, effects) = evaluateLogin(
             account, canonical: canonical, password: password, service: service, source: source, now: now)
+        effects.event.sourceDigest = sourceDigest
         if outcome.result == .failure, effects.account != nil {
             var failures = history
             failures.accountFailures.append(now)
@@ -224,9 +230,13 @@ public struct LoginService: ContextualService {
     /// - Throws: ``WachterError`` when the store fails; then nothing is written.
     public func apply(_ batch: [LoginEffects]) throws {
         guard !batch.isEmpty else { return }
+        // Sealed before the transaction, so that the writer is held no longer than before.
+        let events = try batch.map { effects throws(WachterError) in
+            try context.storable(effects.event, digest: effects.event.sourceDigest)
+        }
         let rehashed = try store.write { writer -> [(name: String, kind: AccountKind)] in
             var rehashed: [(name: String, kind: AccountKind)] = []
-            try writer.insert(batch.map(\.event))
+            try writer.insert(events)
             for effects in batch {
                 guard let name = effects.account, var account = try writer.account(named: name) else { continue }
                 if effects.matched {
@@ -295,8 +305,9 @@ public struct LoginService: ContextualService {
     /// - Throws: ``WachterError`` when the store fails; then none is recorded.
     public func record(_ events: [LoginEvent]) throws {
         guard !events.isEmpty else { return }
+        let stored = try events.map { event throws(WachterError) in try context.storable(event, digest: event.sourceDigest) }
         try store.write { writer in
-            try writer.insert(events)
+            try writer.insert(stored)
         }
     }
 
@@ -306,6 +317,7 @@ public struct LoginService: ContextualService {
     {
         let canonical = try account.map { try Lookup.canonicalName($0) }
         return try store.read { try $0.loginEvents(account: canonical, since: since, failedOnly: failedOnly, limit: limit) }
+            .map { event throws(WachterError) in try context.opening(event) }
     }
 
     /// A yescrypt hash of a random string, checked against when the account does not exist.

@@ -23,6 +23,10 @@ public struct ServiceContext: Sendable {
     /// Told after every committed change to a password, lock or account: the
     /// re-export and the cache flush (``ChangeFollowUp``); none by default.
     public var changeObserver: (any ChangeObserver)?
+    /// How personal values are protected before they reach the store: encrypted under the
+    /// key file's keys on the command line and in the agent (``WachterServices/open(_:policy:create:keyFile:clock:actor:logger:)``);
+    /// plain by default, for tests and embedding.
+    public var fieldProtection: FieldProtection = .off
 
     /// Creates the context from a policy file's settings.
     ///

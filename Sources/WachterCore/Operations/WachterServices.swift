@@ -32,6 +32,8 @@ public struct WachterServices: Sendable {
     public var retention: RetentionService { RetentionService(context: context) }
     /// The audit trail.
     public var audit: AuditService { AuditService(context: context) }
+    /// The keys of personal data at rest.
+    public var keys: KeyService { KeyService(context: context) }
 
     /// The clock the services use.
     public var clock: any WachterClock { context.clock }
@@ -53,31 +55,50 @@ extension WachterServices {
     ///   - location: The store.
     ///   - policy: The loaded policy.
     ///   - create: Whether to create the store when it does not exist.
+    ///   - keyFile: The key file of personal data (``KeyFile/path(explicit:store:environment:)``); nil stores
+    ///     personal values unencrypted (tests and benchmarks only). A missing or unsafe file is
+    ///     reported when personal data is first written or read, not here.
     ///   - clock: The clock.
     ///   - actor: Who is acting, for the audit trail.
     ///   - logger: The logger.
     /// - Returns: The services.
     /// - Throws: ``WachterError`` when the store cannot be opened or is insecure, or the policy's hashing is refused.
     public static func open(
-        _ location: StoreLocation, policy: WachterPolicy, create: Bool = false, clock: any WachterClock = SystemClock(),
-        actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
+        _ location: StoreLocation, policy: WachterPolicy, create: Bool = false, keyFile: String? = nil,
+        clock: any WachterClock = SystemClock(), actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
     ) throws -> WachterServices {
         let store = try location.open(create: create, logger: logger)
-        return WachterServices(
-            context: try ServiceContext(store: store, policy: policy, clock: clock, actor: actor, logger: logger))
+        var context = try ServiceContext(store: store, policy: policy, clock: clock, actor: actor, logger: logger)
+        if let keyFile { context.fieldProtection = .load(keyFile) }
+        return WachterServices(context: context)
     }
 
-    /// Creates the store, or brings an existing one's schema up to date.
+    /// Sets how personal values are protected (see ``FieldProtection``).
+    ///
+    /// - Parameter protection: Encrypt under keys, or (tests only) store plain values.
+    public mutating func protectFields(_ protection: FieldProtection) {
+        context.fieldProtection = protection
+    }
+
+    /// Creates the store, or brings an existing one's schema up to date, and creates the
+    /// key file of personal data (mode 0600) when it is missing.
     ///
     /// - Parameters:
     ///   - location: The store.
+    ///   - keyFile: The key file to create when missing; nil makes none.
     ///   - logger: The logger.
     /// - Returns: The names of the applied migrations, oldest first.
-    /// - Throws: ``WachterError`` when the store cannot be created, opened or migrated.
-    public static func initialize(_ location: StoreLocation, logger: Logger = Logger(label: "wachter")) throws -> [String] {
-        switch location {
-        case .sqlite(let path): try SQLiteStore(path: path, create: true).appliedMigrations()
-        case .postgres(let url): try PostgresStore(location: url, create: true, logger: logger).appliedMigrations()
-        }
+    /// - Throws: ``WachterError`` when the store cannot be created, opened or migrated, or the key
+    ///   file cannot be written, or an existing one is unsafe or malformed.
+    public static func initialize(
+        _ location: StoreLocation, keyFile: String? = nil, logger: Logger = Logger(label: "wachter")
+    ) throws -> [String] {
+        let migrations =
+            switch location {
+            case .sqlite(let path): try SQLiteStore(path: path, create: true).appliedMigrations()
+            case .postgres(let url): try PostgresStore(location: url, create: true, logger: logger).appliedMigrations()
+            }
+        if let keyFile { try KeyFile.createIfMissing(keyFile) }
+        return migrations
     }
 }

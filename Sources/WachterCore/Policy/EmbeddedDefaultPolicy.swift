@@ -114,6 +114,9 @@ failures = 5
 # Login records only as long as needed to trace problems; the audit trail for
 # the 7 years that tax law sets for business records.
 login_events_days = 90
+# Days that a login record's source address is kept; after that only its keyed
+# digest stays, so the record still counts per source but names no address.
+login_source_days = 30
 site_checks_days = 365
 audit_days = 2557
 

@@ -337,6 +337,7 @@ struct PolicyLinter {
 
     static let retentionSpecs: [Spec<WachterPolicy>] = [
         int("login_events_days", \.retention.loginEventsDays, 1...36500),
+        int("login_source_days", \.retention.loginSourceDays, 1...36500),
         int("site_checks_days", \.retention.siteChecksDays, 1...36500),
         int("audit_days", \.retention.auditDays, 1...36500),
     ]

@@ -162,6 +162,9 @@ public struct AccountPolicy: Sendable, Equatable {
 public struct RetentionSettings: Sendable, Equatable {
     /// Days that login events are kept.
     public var loginEventsDays = 90
+    /// Days that a login record's source address is kept; after that only its keyed
+    /// digest stays (docs/PRIVACY.md). At most `loginEventsDays`.
+    public var loginSourceDays = 30
     /// Days that site check results are kept.
     public var siteChecksDays = 365
     /// Days that the audit trail is kept.

@@ -6,6 +6,8 @@
 public struct RetentionPeriods: Sendable, Equatable, Codable {
     /// Days that login events are kept.
     public var loginEventsDays: Int
+    /// Days that a login record's source address is kept (its digest stays with the record).
+    public var loginSourceDays: Int = 30
     /// Days that stored site check results are kept.
     public var siteChecksDays: Int
     /// Days that the audit trail is kept; older entries are replaced by a checkpoint.
@@ -134,5 +136,6 @@ extension RetentionPeriods {
             loginEventsDays: policy.retention.loginEventsDays, siteChecksDays: policy.retention.siteChecksDays,
             auditDays: policy.retention.auditDays,
             passwordHistoryDepth: AccountKind.allCases.map { policy.settings(forKind: $0.rawValue).reuse.history }.max() ?? 5)
+        loginSourceDays = min(policy.retention.loginSourceDays, policy.retention.loginEventsDays)
     }
 }

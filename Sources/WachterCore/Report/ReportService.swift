@@ -16,7 +16,7 @@ public struct ReportService: ContextualService {
         let builder = ReportBuilder(
             store: store, hasher: rules(for: .mailbox).hasher, hashers: context.rules.mapValues(\.hasher), policy: policy,
             itemLimit: itemLimit)
-        return try builder.build(length: length, at: clock.now())
+        return try context.opening(try builder.build(length: length, at: clock.now()))
     }
 
     /// Mails a report (text and HTML) through the system's sendmail program.

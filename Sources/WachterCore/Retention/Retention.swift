@@ -7,6 +7,10 @@ public struct PruneResult: Codable, Sendable, Equatable {
     public var time: Date
     /// Login events removed.
     public var loginEvents: Int
+    /// Source addresses dropped from login events kept longer than `[retention] login_source_days`.
+    public var loginSources: Int = 0
+    /// Customers whose fiscal hold ended, removed.
+    public var heldCustomers: Int = 0
     /// Stored site checks removed; nil when the store has no site checks.
     public var siteChecks: Int?
     /// Earlier password hashes removed.
@@ -40,6 +44,7 @@ public struct RetentionService: ContextualService {
         let now = clock.now()
         let days = { (count: Int) in now.addingTimeInterval(-TimeInterval(count) * 86_400) }
         let loginCutoff = days(periods.loginEventsDays)
+        let sourceCutoff = days(min(periods.loginSourceDays, periods.loginEventsDays))
         let siteCutoff = days(periods.siteChecksDays)
         let historyCutoff = periods.passwordHistoryDays > 0 ? days(periods.passwordHistoryDays) : nil
         let auditCutoff = days(periods.auditDays)
@@ -50,6 +55,8 @@ public struct RetentionService: ContextualService {
                 passwordHistory: try writer.deletePasswordHistory(
                     before: historyCutoff, keep: max(0, periods.passwordHistoryDepth)),
                 auditEntries: 0)
+            result.loginSources = try writer.dropLoginSources(before: sourceCutoff)
+            result.heldCustomers = try writer.deleteHeldCustomers(before: now).count
 
             let trail = try writer.auditEntries()
             let previous = try writer.auditCheckpoint()
@@ -64,12 +71,17 @@ public struct RetentionService: ContextualService {
                 }
             }
             var detail = [
-                "login_event=\(result.loginEvents)", "site_check=\(result.siteChecks ?? 0)",
+                "login_event=\(result.loginEvents)", "login_source=\(result.loginSources)",
+                "held_customer=\(result.heldCustomers)",
+                "site_check=\(result.siteChecks ?? 0)",
                 "password_history=\(result.passwordHistory)",
                 "audit=\(checkpoint.map { cp in trail.prefix { $0.sequence <= cp.sequence }.count } ?? 0)",
             ].joined(separator: " ")
             if let checkpoint { detail += " " + AuditChain.checkpointRecord(checkpoint) }
-            let removedAnything = result.loginEvents + (result.siteChecks ?? 0) + result.passwordHistory > 0 || checkpoint != nil
+            let removedAnything =
+                result.loginEvents + result.loginSources + result.heldCustomers + (result.siteChecks ?? 0)
+                + result.passwordHistory > 0
+                || checkpoint != nil
             if removedAnything {
                 try AuditChain.append(
                     to: writer, time: now, actor: actor, action: AuditChain.pruneAction, target: "retention", detail: detail)
@@ -88,7 +100,8 @@ public struct RetentionService: ContextualService {
         logger.info(
             "retention applied",
             metadata: [
-                "login_events": "\(result.loginEvents)", "site_checks": "\(result.siteChecks ?? 0)",
+                "login_events": "\(result.loginEvents)", "login_sources": "\(result.loginSources)",
+                "site_checks": "\(result.siteChecks ?? 0)",
                 "password_history": "\(result.passwordHistory)", "audit_entries": "\(result.auditEntries)",
             ])
         return result

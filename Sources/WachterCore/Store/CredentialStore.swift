@@ -46,9 +46,11 @@ public protocol StoreReading {
     func passwordHistory(account: String, limit: Int) throws -> [String]
     /// Login events, newest first.
     func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent]
+    /// Login events that still have a source, by id from after `id`, at most `limit` (key rotation walks them).
+    func loginEventsWithSource(afterID id: Int64, limit: Int) throws -> [LoginEvent]
     /// When failed attempts (any result but success) happened since `since`, for an
-    /// account or from a source address; newest first.
-    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date]
+    /// account or from a source (by its ``LoginEvent/sourceDigest``); newest first.
+    func failureTimes(account: String?, sourceDigest: String?, since: Date) throws -> [Date]
     /// The site with this domain.
     func site(domain: String) throws -> Site?
     /// Sites, by domain, optionally of one customer.
@@ -91,6 +93,8 @@ public protocol StoreReading {
 public protocol StoreWriting: StoreReading {
     /// Adds a customer; throws ``WachterError/Code/alreadyExists`` for a taken id.
     func insert(_ customer: Customer) throws
+    /// Replaces a customer's stored fields (all but the id and when it was added).
+    func update(_ customer: Customer) throws
     /// Adds an account; throws ``WachterError/Code/alreadyExists`` for a taken name.
     func insert(_ account: Account) throws
     /// Replaces an account's stored fields.
@@ -111,6 +115,10 @@ public protocol StoreWriting: StoreReading {
     func insert(_ check: SiteCheckRecord) throws
     /// Records login attempts, in order (one statement per batch where the backend allows).
     func insert(_ events: [LoginEvent]) throws
+    /// Replaces a login event's source and source digest (key rotation).
+    func updateLoginSource(id: Int64, source: String?, sourceDigest: String?) throws
+    /// Removes the source (keeping its digest) of login events before `cutoff`; returns how many.
+    func dropLoginSources(before cutoff: Date) throws -> Int
     /// Appends an entry to the audit trail.
     func append(_ entry: AuditEntry) throws
     /// Records what an export file is after writing it.
@@ -128,6 +136,38 @@ public protocol StoreWriting: StoreReading {
     func pruneAudit(through checkpoint: AuditCheckpoint) throws -> Int
     /// Records in the retention log what one prune run removed.
     func recordRetention(time: Date, record: RetainedRecord, removed: Int, cutoff: Date) throws
+
+    // Erasure (docs/PRIVACY.md): what is removed must not stay readable in the store's files.
+
+    /// Removes a customer's accounts (with their password history and login events), sites
+    /// (with endpoints and checks), and then the customer row, or, when `held` is given,
+    /// replaces the row by `held` (the fields kept for a fiscal hold).
+    func eraseCustomer(id: String, keeping held: Customer?) throws -> CustomerErasure
+    /// Replaces the target and detail of these audit entries (those with a personal digest)
+    /// by `marker`; returns how many were replaced.
+    func eraseAuditParts(sequences: [Int64], marker: String) throws -> Int
+    /// Removes the customers held until before `cutoff`; returns their ids.
+    func deleteHeldCustomers(before cutoff: Date) throws -> [String]
+}
+
+/// What ``StoreWriting/eraseCustomer(id:keeping:)`` removed.
+public struct CustomerErasure: Sendable, Equatable, Codable {
+    /// Accounts removed.
+    public var accounts: Int
+    /// Login events of those accounts removed.
+    public var loginEvents: Int
+    /// Sites removed.
+    public var sites: Int
+    /// Stored checks of those sites removed.
+    public var siteChecks: Int
+
+    /// Creates the counts.
+    public init(accounts: Int = 0, loginEvents: Int = 0, sites: Int = 0, siteChecks: Int = 0) {
+        self.accounts = accounts
+        self.loginEvents = loginEvents
+        self.sites = sites
+        self.siteChecks = siteChecks
+    }
 }
 
 extension StoreWriting {

@@ -2,7 +2,7 @@ internal import Foundation
 internal import GRDB
 
 // The report's and retention's queries. Each aggregates in SQL over the indexes on
-// login_event_report (time, result, source, account) and login_event(account, time), so that a weekly report reads
+// login_event_report (time, result, source_digest, account) and login_event(account, time), so that a weekly report reads
 // about a week of events once per section and never loads the whole table.
 extension SQLiteAccess {
     func accounts(matching condition: AccountCondition, limit: Int) throws -> (total: Int, rows: [AccountRow]) {
@@ -43,28 +43,39 @@ extension SQLiteAccess {
     {
         let window: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
         let grouped = """
-            SELECT source, COUNT(*) AS attempts, COUNT(DISTINCT account) AS accounts, MIN(time) AS first, MAX(time) AS last
-            FROM login_event WHERE time >= ? AND time < ? AND result <> 'success' AND source IS NOT NULL
-            GROUP BY source HAVING COUNT(*) >= ?
+            SELECT source_digest, COUNT(*) AS attempts, COUNT(DISTINCT account) AS accounts, MIN(time) AS first,
+                MAX(time) AS last
+            FROM login_event WHERE time >= ? AND time < ? AND result <> 'success' AND source_digest IS NOT NULL
+            GROUP BY source_digest HAVING COUNT(*) >= ?
             """
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(grouped))", arguments: window + [minimum]) ?? 0
         let rows = try Row.fetchAll(
-            db, sql: grouped + " ORDER BY attempts DESC, source LIMIT ?", arguments: window + [minimum, limit])
+            db, sql: grouped + " ORDER BY attempts DESC, source_digest LIMIT ?", arguments: window + [minimum, limit])
         var sources: [SourceFinding] = []
         for row in rows {
-            let source: String = row["source"]
+            let digest: String = row["source_digest"]
             let tried = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT account, COUNT(*) AS attempts FROM login_event
-                    WHERE time >= ? AND time < ? AND result <> 'success' AND source = ?
+                    WHERE time >= ? AND time < ? AND result <> 'success' AND source_digest = ?
                     GROUP BY account ORDER BY attempts DESC, account LIMIT ?
                     """,
-                arguments: window + [source, accountsPerSource]
+                arguments: window + [digest, accountsPerSource]
             ).map { Attempts(name: $0["account"], attempts: $0["attempts"]) }
+            // The address as stored (sealed, bound to its account): one row of the account
+            // that tried most, so that the services can open it. Where retention dropped
+            // every address of the group, the digest stands in.
+            let sample = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT source FROM login_event
+                    WHERE source_digest = ? AND account = ? AND source IS NOT NULL AND time >= ? AND time < ? LIMIT 1
+                    """,
+                arguments: [digest, tried.first?.name ?? ""] + window)
             sources.append(
                 SourceFinding(
-                    source: source, attempts: row["attempts"], distinctAccounts: row["accounts"], accounts: tried,
+                    source: sample ?? digest, attempts: row["attempts"], distinctAccounts: row["accounts"], accounts: tried,
                     firstSeen: Date(timeIntervalSince1970: row["first"]), lastSeen: Date(timeIntervalSince1970: row["last"])))
         }
         return (total, sources)
@@ -84,8 +95,8 @@ extension SQLiteAccess {
             let sources = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT COALESCE(source, '-') AS source, COUNT(*) AS attempts FROM login_event WHERE \(condition)
-                    GROUP BY source ORDER BY attempts DESC, source LIMIT ?
+                    SELECT COALESCE(MIN(source), source_digest, '-') AS source, COUNT(*) AS attempts FROM login_event
+                    WHERE \(condition) GROUP BY source_digest ORDER BY attempts DESC, source_digest LIMIT ?
                     """,
                 arguments: arguments + [sourcesPerAccount]
             ).map { Attempts(name: $0["source"], attempts: $0["attempts"]) }
@@ -99,7 +110,7 @@ extension SQLiteAccess {
         let names = try Row.fetchAll(
             db,
             sql: """
-                SELECT account, COUNT(*) AS attempts, COUNT(DISTINCT source) AS sources, MAX(time) AS last
+                SELECT account, COUNT(*) AS attempts, COUNT(DISTINCT source_digest) AS sources, MAX(time) AS last
                 FROM login_event WHERE time >= ? AND time < ? AND result = 'unknown-user'
                 GROUP BY account HAVING COUNT(*) >= ? ORDER BY attempts DESC, account
                 """,

@@ -31,7 +31,8 @@ extension SQLiteAccess: StoreTableAccess {
     func insertRows(_ rows: [[StoreValue]], into table: StoreTable) throws {
         let names = table.columns.map { table.keyIsRowNumber && $0.name == "id" ? "rowid" : $0.name }
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO \(table.rawValue) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+            sql:
+                "INSERT INTO \(table.rawValue) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
         )
         for row in rows {
             try statement.execute(

@@ -62,24 +62,26 @@ struct SQLiteAccess: StoreWriting {
         let limitClause = limit.map { " LIMIT \($0)" } ?? ""
         return try Row.fetchAll(
             db, sql: "SELECT * FROM login_event\(condition) ORDER BY time DESC, id DESC\(limitClause)", arguments: arguments
-        ).map { row in
-            LoginEvent(
-                id: row["id"], time: Date(timeIntervalSince1970: row["time"]), account: row["account"],
-                service: row["service"], source: row["source"],
-                result: LoginResult(rawValue: row["result"]) ?? .failure, reason: row["reason"])
-        }
+        ).map(Self.loginEvent)
     }
 
-    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date] {
+    func loginEventsWithSource(afterID id: Int64, limit: Int) throws -> [LoginEvent] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM login_event WHERE id > ? AND source IS NOT NULL ORDER BY id LIMIT ?",
+            arguments: [id, limit]
+        ).map(Self.loginEvent)
+    }
+
+    func failureTimes(account: String?, sourceDigest: String?, since: Date) throws -> [Date] {
         var clauses = ["time >= ?", "result <> 'success'"]
         var arguments: StatementArguments = [since.timeIntervalSince1970]
         if let account {
             clauses.append("account = ?")
             arguments += [account]
         }
-        if let source {
-            clauses.append("source = ?")
-            arguments += [source]
+        if let sourceDigest {
+            clauses.append("source_digest = ?")
+            arguments += [sourceDigest]
         }
         return try Double.fetchAll(
             db, sql: "SELECT time FROM login_event WHERE \(clauses.joined(separator: " AND ")) ORDER BY time DESC",
@@ -99,8 +101,29 @@ struct SQLiteAccess: StoreWriting {
 
     func insert(_ customer: Customer) throws {
         try db.execute(
-            sql: "INSERT INTO customer (id, name, company, email, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [customer.id, customer.name, customer.company, customer.email, customer.createdAt.timeIntervalSince1970])
+            sql: """
+                INSERT INTO customer (id, name, company, email, created_at, address, postcode, city, website, phone,
+                    held_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                customer.id, customer.name, customer.company, customer.email, customer.createdAt.timeIntervalSince1970,
+                customer.address, customer.postcode, customer.city, customer.website, customer.phone,
+                customer.heldUntil?.timeIntervalSince1970,
+            ])
+    }
+
+    func update(_ customer: Customer) throws {
+        try db.execute(
+            sql: """
+                UPDATE customer SET name = ?, company = ?, email = ?, address = ?, postcode = ?, city = ?,
+                    website = ?, phone = ?, held_until = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                customer.name, customer.company, customer.email, customer.address, customer.postcode, customer.city,
+                customer.website, customer.phone, customer.heldUntil?.timeIntervalSince1970, customer.id,
+            ])
     }
 
     func insert(_ account: Account) throws {
@@ -142,25 +165,40 @@ struct SQLiteAccess: StoreWriting {
 
     func insert(_ events: [LoginEvent]) throws {
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO login_event (time, account, service, source, result, reason) VALUES (?, ?, ?, ?, ?, ?)")
+            sql: """
+                INSERT INTO login_event (time, account, service, source, result, reason, source_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
         for event in events {
             try statement.execute(
                 arguments: [
                     event.time.timeIntervalSince1970, event.account, event.service, event.source, event.result.rawValue,
-                    event.reason,
+                    event.reason, event.sourceDigest,
                 ])
         }
+    }
+
+    func updateLoginSource(id: Int64, source: String?, sourceDigest: String?) throws {
+        try db.execute(
+            sql: "UPDATE login_event SET source = ?, source_digest = ? WHERE id = ?", arguments: [source, sourceDigest, id])
+    }
+
+    func dropLoginSources(before cutoff: Date) throws -> Int {
+        try db.execute(
+            sql: "UPDATE login_event SET source = NULL WHERE time < ? AND source IS NOT NULL",
+            arguments: [cutoff.timeIntervalSince1970])
+        return db.changesCount
     }
 
     func append(_ entry: AuditEntry) throws {
         try db.execute(
             sql: """
-                INSERT INTO audit (sequence, time, actor, action, target, detail, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit (sequence, time, actor, action, target, detail, previous_hash, hash, personal_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 entry.sequence, entry.time.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.detail,
-                entry.previousHash, entry.hash,
+                entry.previousHash, entry.hash, entry.personalDigest,
             ])
         appendedAudit?.head = AuditHead(sequence: entry.sequence, hash: entry.hash)
     }
@@ -178,7 +216,9 @@ struct SQLiteAccess: StoreWriting {
     private static func customer(_ row: Row) -> Customer {
         Customer(
             id: row["id"], name: row["name"], company: row["company"], email: row["email"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), address: row["address"],
+            postcode: row["postcode"], city: row["city"], website: row["website"], phone: row["phone"],
+            heldUntil: (row["held_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     static func account(_ row: Row) -> Account {
@@ -193,10 +233,18 @@ struct SQLiteAccess: StoreWriting {
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
+    static func loginEvent(_ row: Row) -> LoginEvent {
+        LoginEvent(
+            id: row["id"], time: Date(timeIntervalSince1970: row["time"]), account: row["account"],
+            service: row["service"], source: row["source"],
+            result: LoginResult(rawValue: row["result"]) ?? .failure, reason: row["reason"],
+            sourceDigest: row["source_digest"])
+    }
+
     static func audit(_ row: Row) -> AuditEntry {
         AuditEntry(
             sequence: row["sequence"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"],
             action: row["action"], target: row["target"], detail: row["detail"],
-            previousHash: row["previous_hash"], hash: row["hash"])
+            previousHash: row["previous_hash"], hash: row["hash"], personalDigest: row["personal_digest"])
     }
 }

@@ -4,6 +4,9 @@ internal import Logging
 /// Where a write transaction notes the newest audit entry it appended.
 final class AppendedAuditHead {
     var head: AuditHead?
+    /// Set by an erasure: after the commit the WAL is checkpointed and truncated, so that
+    /// no earlier page image of what was erased stays in the -wal file.
+    var erased = false
 }
 
 extension SQLiteStore {

@@ -46,6 +46,9 @@ public final class SQLiteStore: CredentialStore {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "wachter"
+        // Deleted rows are overwritten with zeros, so that an erased customer's rows do not
+        // stay in free pages of the file (docs/PRIVACY.md).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         do {
             // SQLite gives the -wal and -shm files the main file's mode; the umask
             // covers the moment the main file is created.
@@ -97,6 +100,9 @@ public final class SQLiteStore: CredentialStore {
                 }
                 // Only after the commit, so that the anchor never leads the trail.
                 if let head = appended.head { anchorAudit(head, db) }
+                // Best effort: a reader holding an old snapshot keeps the WAL until it ends;
+                // the next erasure or SQLite's own checkpoint then overwrites it.
+                if appended.erased { _ = try? db.checkpoint(.truncate) }
                 return result!
             }
         } catch {

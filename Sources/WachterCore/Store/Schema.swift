@@ -151,6 +151,43 @@ enum Schema {
                     ALTER TABLE site_check ADD COLUMN codes TEXT NOT NULL DEFAULT '';
                     """)
         }
+        // The customer record as the privacy statement lists it. The values of these
+        // columns (and of name, company and email) are what the services wrote: sealed
+        // by Privacy/FieldCipher, opaque to the store (docs/PRIVACY.md).
+        migrator.registerMigration("v7-customer-contact") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE customer ADD COLUMN address TEXT;
+                    ALTER TABLE customer ADD COLUMN postcode TEXT;
+                    ALTER TABLE customer ADD COLUMN city TEXT;
+                    ALTER TABLE customer ADD COLUMN website TEXT;
+                    ALTER TABLE customer ADD COLUMN phone TEXT;
+                    """)
+        }
+        // Login sources are stored sealed (a new nonce each time), so equality lookups
+        // (per-source throttling, the report's grouping by source) use a keyed digest
+        // column instead; the indexes that named `source` name it instead. Rows written
+        // before keep their plain source as their digest until `wachter key rotate`.
+        migrator.registerMigration("v8-login-source-digest") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE login_event ADD COLUMN source_digest TEXT;
+                    UPDATE login_event SET source_digest = source;
+                    DROP INDEX login_event_source;
+                    CREATE INDEX login_event_source_digest ON login_event(source_digest, time);
+                    DROP INDEX login_event_report;
+                    CREATE INDEX login_event_report ON login_event(time, result, source_digest, account);
+                    """)
+        }
+        // Erasure: the customer's held fields and until when (a fiscal hold), and per audit
+        // entry the digest of its personal parts, over which the chain runs from now on.
+        migrator.registerMigration("v9-customer-erasure") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE customer ADD COLUMN held_until DOUBLE;
+                    ALTER TABLE audit ADD COLUMN personal_digest TEXT;
+                    """)
+        }
         return migrator
     }
 }

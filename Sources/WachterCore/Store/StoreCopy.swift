@@ -66,7 +66,8 @@ public struct StoreCopy {
                 guard replace else {
                     throw WachterError(
                         .alreadyExists,
-                        "the target store holds \(held) rows already; give --replace to remove them and copy, or name an empty store")
+                        "the target store holds \(held) rows already; give --replace to remove them and copy, or name an empty store"
+                    )
                 }
                 try into.deleteAllRows()
                 replaced = true

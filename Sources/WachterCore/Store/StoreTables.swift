@@ -26,7 +26,11 @@ public enum StoreTable: String, Sendable, CaseIterable {
     public var columns: [(name: String, kind: Kind)] {
         switch self {
         case .customer:
-            [("id", .text), ("name", .text), ("company", .text), ("email", .text), ("created_at", .time)]
+            [
+                ("id", .text), ("name", .text), ("company", .text), ("email", .text), ("created_at", .time),
+                ("address", .text), ("postcode", .text), ("city", .text), ("website", .text), ("phone", .text),
+                ("held_until", .time),
+            ]
         case .account:
             [
                 ("name", .text), ("kind", .text), ("customer_id", .text), ("hash", .text), ("password_set_at", .time),
@@ -38,12 +42,12 @@ public enum StoreTable: String, Sendable, CaseIterable {
         case .loginEvent:
             [
                 ("id", .integer), ("time", .time), ("account", .text), ("service", .text), ("source", .text),
-                ("result", .text), ("reason", .text),
+                ("result", .text), ("reason", .text), ("source_digest", .text),
             ]
         case .audit:
             [
                 ("sequence", .integer), ("time", .exactTime), ("actor", .text), ("action", .text), ("target", .text),
-                ("detail", .text), ("previous_hash", .text), ("hash", .text),
+                ("detail", .text), ("previous_hash", .text), ("hash", .text), ("personal_digest", .text),
             ]
         case .auditCheckpoint:
             [("id", .integer), ("sequence", .integer), ("hash", .text), ("time", .exactTime), ("created_at", .time)]

@@ -25,6 +25,8 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
             case cacheFlushFailed = "cache-flush-failed"
             case trustStoreUnavailable = "trust-store-unavailable"
             case openSSLFailure = "openssl-failure"
+            case keyUnavailable = "key-unavailable"
+            case decryptionFailed = "decryption-failed"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -69,6 +71,10 @@ public struct WachterError: Error, Sendable, CustomStringConvertible {
         public static let trustStoreUnavailable = Code(.trustStoreUnavailable)
         /// OpenSSL could not set up a TLS client for certificate checks.
         public static let openSSLFailure = Code(.openSSLFailure)
+        /// The key file that encrypts personal data is missing, unreadable, malformed or readable by others.
+        public static let keyUnavailable = Code(.keyUnavailable)
+        /// A stored encrypted value does not decrypt: another key, another row, or changed bytes.
+        public static let decryptionFailed = Code(.decryptionFailed)
 
         /// The code's stable name, such as `not-found`.
         public var description: String { value.rawValue }

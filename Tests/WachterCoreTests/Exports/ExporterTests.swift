@@ -36,8 +36,11 @@ private struct TamperedReader: StoreReading {
     func loginEvents(account: String?, since: Date?, failedOnly: Bool, limit: Int?) throws -> [LoginEvent] {
         try inner.loginEvents(account: account, since: since, failedOnly: failedOnly, limit: limit)
     }
-    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date] {
-        try inner.failureTimes(account: account, source: source, since: since)
+    func loginEventsWithSource(afterID id: Int64, limit: Int) throws -> [LoginEvent] {
+        try inner.loginEventsWithSource(afterID: id, limit: limit)
+    }
+    func failureTimes(account: String?, sourceDigest: String?, since: Date) throws -> [Date] {
+        try inner.failureTimes(account: account, sourceDigest: sourceDigest, since: since)
     }
     func auditEntries() throws -> [AuditEntry] { try inner.auditEntries() }
     func lastAuditEntry() throws -> AuditEntry? { try inner.lastAuditEntry() }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import WachterCore
 import WachterTestSupport
+
+@testable import WachterCore
 
 struct PgPassTests {
     func file(_ text: String, mode: Int = 0o600) throws -> (directory: String, path: String) {

@@ -16,11 +16,13 @@ struct PostgresLocationTests {
         #expect(location.sslRootCert == "/etc/wachter/ca.pem")
         #expect(location.connectTimeout == 3)
         #expect(location.requireWritable)
-        #expect(location.description == "postgresql://wachter@db1.example.nl:5433,db2.example.nl:5432,[2001:db8::5]:6000/credentials")
+        #expect(
+            location.description == "postgresql://wachter@db1.example.nl:5433,db2.example.nl:5432,[2001:db8::5]:6000/credentials")
     }
 
     @Test func aSocketDirectoryComesFromTheHostParameter() throws {
-        let location = try PostgresLocation("postgresql://wachter@/wachter?host=/run/postgresql&port=5444&passfile=/etc/wachter/pgpass")
+        let location = try PostgresLocation(
+            "postgresql://wachter@/wachter?host=/run/postgresql&port=5444&passfile=/etc/wachter/pgpass")
         #expect(location.servers == [.init(host: "/run/postgresql", port: 5444)])
         #expect(location.servers[0].isSocket)
         #expect(location.servers[0].socketPath == "/run/postgresql/.s.PGSQL.5444")

@@ -22,7 +22,8 @@ struct StoreCopyTests {
             try writer.insert(StoreContractTests.account("info@acme.nl", .mailbox, "acme"))
             try writer.appendHistory(account: "jan", hash: "$y$old1", setAt: t0, keep: 5)
             try writer.appendHistory(account: "jan", hash: "$y$old2", setAt: t0.addingTimeInterval(1), keep: 5)
-            try writer.insert((0..<2500).map { StoreContractTests.event("jan", $0 % 3 == 0 ? .failure : .success, at: Double($0)) })
+            try writer.insert(
+                (0..<2500).map { StoreContractTests.event("jan", $0 % 3 == 0 ? .failure : .success, at: Double($0)) })
             for index in 0..<5 {
                 // A time with more digits than a microsecond: the chain hashes it bit for bit.
                 _ = try AuditChain.append(
@@ -61,8 +62,9 @@ struct StoreCopyTests {
         #expect(before == after)
         try copied.read { reader in
             let entries = try reader.auditEntries()
-            #expect(AuditChain.verify(entries, checkpoint: try reader.auditCheckpoint(), anchor: try copied.auditAnchor?.head())
-                == .intact(count: 5))
+            #expect(
+                AuditChain.verify(entries, checkpoint: try reader.auditCheckpoint(), anchor: try copied.auditAnchor?.head())
+                    == .intact(count: 5))
         }
         // The copied keys continue: a new event and history entry get fresh ids.
         try copied.write { writer in
@@ -100,7 +102,8 @@ struct StoreCopyTests {
         // Times on and just off whole seconds: a microsecond lost in a copy would show.
         try original.write { writer in
             for (index, offset) in [0.0, 0.000_001, 0.999_999, 59.5].enumerated() {
-                var account = StoreContractTests.account("t\(index)", .ssh, "acme", at: StoreContractTests.t0.addingTimeInterval(offset))
+                var account = StoreContractTests.account(
+                    "t\(index)", .ssh, "acme", at: StoreContractTests.t0.addingTimeInterval(offset))
                 account.lastLogin = StoreContractTests.t0.addingTimeInterval(86_400 + offset)
                 try writer.insert(account)
             }
@@ -118,7 +121,7 @@ struct StoreCopyTests {
         var events: [LoginEvent]
         var audit: [AuditEntry]
         var sites: [Site]
-        var checks: [SiteCheckSummary]?
+        var checks: [SiteLatestCheck]?
         var stamp: ExportStamp?
     }
 

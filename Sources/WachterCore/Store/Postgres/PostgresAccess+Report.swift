@@ -47,39 +47,52 @@ extension PostgresAccess {
             FROM login_event WHERE time >= \(from) AND time < \(to) GROUP BY day ORDER BY day
             """
         ).map {
-            (day: try $0["day"].decode(Int.self), logins: try $0["logins"].decode(Int.self), failed: try $0["failed"].decode(Int.self))
+            (
+                day: try $0["day"].decode(Int.self), logins: try $0["logins"].decode(Int.self),
+                failed: try $0["failed"].decode(Int.self)
+            )
         }
     }
 
     func failedSources(from: Date, to: Date, minimum: Int, limit: Int, accountsPerSource: Int) throws
         -> (total: Int, sources: [SourceFinding])
     {
+        // Grouped by the keyed digest (sources are stored sealed); one stored address of the
+        // account that tried most is the sample the services open, or the digest where
+        // retention dropped every address of the group.
         let total =
             try scalar(
                 """
-                SELECT COUNT(*) FROM (SELECT source FROM login_event
-                    WHERE time >= \(from) AND time < \(to) AND result <> 'success' AND source IS NOT NULL
-                    GROUP BY source HAVING COUNT(*) >= \(minimum)) AS grouped
+                SELECT COUNT(*) FROM (SELECT source_digest FROM login_event
+                    WHERE time >= \(from) AND time < \(to) AND result <> 'success' AND source_digest IS NOT NULL
+                    GROUP BY source_digest HAVING COUNT(*) >= \(minimum)) AS grouped
                 """, as: Int.self) ?? 0
         let grouped = try rows(
             """
-            SELECT source, COUNT(*) AS attempts, COUNT(DISTINCT account) AS accounts, MIN(time) AS first, MAX(time) AS last
-            FROM login_event WHERE time >= \(from) AND time < \(to) AND result <> 'success' AND source IS NOT NULL
-            GROUP BY source HAVING COUNT(*) >= \(minimum) ORDER BY attempts DESC, source LIMIT \(limit)
+            SELECT source_digest, COUNT(*) AS attempts, COUNT(DISTINCT account) AS accounts, MIN(time) AS first,
+                MAX(time) AS last
+            FROM login_event WHERE time >= \(from) AND time < \(to) AND result <> 'success' AND source_digest IS NOT NULL
+            GROUP BY source_digest HAVING COUNT(*) >= \(minimum) ORDER BY attempts DESC, source_digest LIMIT \(limit)
             """)
         var sources: [SourceFinding] = []
         for row in grouped {
-            let source = try row["source"].decode(String.self)
+            let digest = try row["source_digest"].decode(String.self)
             let tried = try rows(
                 """
                 SELECT account, COUNT(*) AS attempts FROM login_event
-                WHERE time >= \(from) AND time < \(to) AND result <> 'success' AND source = \(source)
+                WHERE time >= \(from) AND time < \(to) AND result <> 'success' AND source_digest = \(digest)
                 GROUP BY account ORDER BY attempts DESC, account LIMIT \(accountsPerSource)
                 """
             ).map { Attempts(name: try $0["account"].decode(String.self), attempts: try $0["attempts"].decode(Int.self)) }
+            let sample = try scalar(
+                """
+                SELECT source FROM login_event
+                WHERE source_digest = \(digest) AND account = \(tried.first?.name ?? "") AND source IS NOT NULL
+                    AND time >= \(from) AND time < \(to) LIMIT 1
+                """, as: String.self)
             sources.append(
                 SourceFinding(
-                    source: source, attempts: try row["attempts"].decode(Int.self),
+                    source: sample ?? digest, attempts: try row["attempts"].decode(Int.self),
                     distinctAccounts: try row["accounts"].decode(Int.self), accounts: tried,
                     firstSeen: try row["first"].decode(Date.self), lastSeen: try row["last"].decode(Date.self)))
         }
@@ -99,9 +112,9 @@ extension PostgresAccess {
             else { continue }
             let sources = try rows(
                 """
-                SELECT COALESCE(source, '-') AS source, COUNT(*) AS attempts FROM login_event
+                SELECT COALESCE(MIN(source), source_digest, '-') AS source, COUNT(*) AS attempts FROM login_event
                 WHERE account = \(account) AND time >= \(from) AND time < \(to) AND result <> 'success'
-                GROUP BY source ORDER BY attempts DESC, COALESCE(source, '-') LIMIT \(sourcesPerAccount)
+                GROUP BY source_digest ORDER BY attempts DESC, source_digest LIMIT \(sourcesPerAccount)
                 """
             ).map { Attempts(name: try $0["source"].decode(String.self), attempts: try $0["attempts"].decode(Int.self)) }
             result[account] = AccountFailures(
@@ -113,7 +126,7 @@ extension PostgresAccess {
     func unknownUsers(from: Date, to: Date, minimum: Int) throws -> (totals: UnknownUserTotals, names: [UnknownUser]) {
         let names = try rows(
             """
-            SELECT account, COUNT(*) AS attempts, COUNT(DISTINCT source) AS sources, MAX(time) AS last
+            SELECT account, COUNT(*) AS attempts, COUNT(DISTINCT source_digest) AS sources, MAX(time) AS last
             FROM login_event WHERE time >= \(from) AND time < \(to) AND result = 'unknown-user'
             GROUP BY account HAVING COUNT(*) >= \(minimum) ORDER BY attempts DESC, account
             """
@@ -167,7 +180,7 @@ extension PostgresAccess {
         return (runs, removed)
     }
 
-    func latestSiteChecks() throws -> [SiteCheckSummary]? {
+    func latestSiteChecks() throws -> [SiteLatestCheck]? {
         // As SQLite's: every row of a site's latest check run, found through (domain, checked_at).
         try rows(
             """
@@ -180,15 +193,19 @@ extension PostgresAccess {
             ORDER BY s.domain, k.id
             """
         ).map { row in
-            let problems = try row["problems"].decode(String?.self)
-            let codes = try row["codes"].decode(String?.self)
-            return SiteCheckSummary(
-                domain: try row["domain"].decode(String.self), customerID: try row["customer_id"].decode(String.self),
-                customerName: try row["customer_name"].decode(String?.self), verdict: try row["verdict"].decode(String?.self),
-                problems: problems.map { $0.split(separator: "\n").map(String.init) } ?? [],
-                checkedAt: try row["checked_at"].decode(Date?.self), notAfter: try row["not_after"].decode(Date?.self),
-                endpoint: try row["endpoint"].decode(String?.self), starttls: try row["starttls"].decode(String?.self),
-                codes: codes.map { $0.split(separator: ",").map(String.init) } ?? [])
+            let domain = try row["domain"].decode(String.self)
+            var check: SiteCheckRecord?
+            if let verdict = try row["verdict"].decode(String?.self), let checkedAt = try row["checked_at"].decode(Date?.self) {
+                check = SiteCheckRecord(
+                    domain: domain, checkedAt: checkedAt, verdict: verdict,
+                    problems: (try row["problems"].decode(String?.self) ?? "").split(separator: "\n").map(String.init),
+                    notAfter: try row["not_after"].decode(Date?.self), endpoint: try row["endpoint"].decode(String?.self),
+                    starttls: try row["starttls"].decode(String?.self),
+                    codes: (try row["codes"].decode(String?.self) ?? "").split(separator: ",").map(String.init))
+            }
+            return SiteLatestCheck(
+                domain: domain, customerID: try row["customer_id"].decode(String.self),
+                customerName: try row["customer_name"].decode(String?.self), check: check)
         }
     }
 

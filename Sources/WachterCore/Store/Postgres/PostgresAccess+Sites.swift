@@ -98,7 +98,8 @@ extension PostgresAccess {
 
     func exportStamp(path: String) throws -> ExportStamp? {
         try rows("SELECT identity, settings FROM export_stamp WHERE path = \(path)").first.map {
-            ExportStamp(path: path, identity: try $0["identity"].decode(String.self), settings: try $0["settings"].decode(String.self))
+            ExportStamp(
+                path: path, identity: try $0["identity"].decode(String.self), settings: try $0["settings"].decode(String.self))
         }
     }
 

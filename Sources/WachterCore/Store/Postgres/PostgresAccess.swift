@@ -58,21 +58,20 @@ struct PostgresAccess: StoreWriting {
                 AND (NOT \(failedOnly) OR result <> 'success')
             ORDER BY time DESC, id DESC LIMIT \(limit ?? Int(Int64.max))
             """
-        return try rows(query).map { row in
-            LoginEvent(
-                id: try row["id"].decode(Int64.self), time: try row["time"].decode(Date.self),
-                account: try row["account"].decode(String.self), service: try row["service"].decode(String.self),
-                source: try row["source"].decode(String?.self),
-                result: LoginResult(rawValue: try row["result"].decode(String.self)) ?? .failure,
-                reason: try row["reason"].decode(String?.self))
-        }
+        return try rows(query).map(Self.loginEvent)
     }
 
-    func failureTimes(account: String?, source: String?, since: Date) throws -> [Date] {
+    func loginEventsWithSource(afterID id: Int64, limit: Int) throws -> [LoginEvent] {
+        try rows("SELECT * FROM login_event WHERE id > \(id) AND source IS NOT NULL ORDER BY id LIMIT \(limit)")
+            .map(Self.loginEvent)
+    }
+
+    func failureTimes(account: String?, sourceDigest: String?, since: Date) throws -> [Date] {
         try rows(
             """
             SELECT time FROM login_event WHERE time >= \(since) AND result <> 'success'
-                AND (\(account)::text IS NULL OR account = \(account)) AND (\(source)::text IS NULL OR source = \(source))
+                AND (\(account)::text IS NULL OR account = \(account))
+                AND (\(sourceDigest)::text IS NULL OR source_digest = \(sourceDigest))
             ORDER BY time DESC
             """
         ).map { try $0["time"].decode(Date.self) }
@@ -91,9 +90,29 @@ struct PostgresAccess: StoreWriting {
     func insert(_ customer: Customer) throws {
         try run(
             """
-            INSERT INTO customer (id, name, company, email, created_at)
-            VALUES (\(customer.id), \(customer.name), \(customer.company), \(customer.email), \(customer.createdAt))
+            INSERT INTO customer (id, name, company, email, created_at, address, postcode, city, website, phone, held_until)
+            VALUES (\(customer.id), \(customer.name), \(customer.company), \(customer.email), \(customer.createdAt),
+                \(customer.address), \(customer.postcode), \(customer.city), \(customer.website), \(customer.phone),
+                \(customer.heldUntil))
             """)
+    }
+
+    func update(_ customer: Customer) throws {
+        try run(
+            """
+            UPDATE customer SET name = \(customer.name), company = \(customer.company), email = \(customer.email),
+                address = \(customer.address), postcode = \(customer.postcode), city = \(customer.city),
+                website = \(customer.website), phone = \(customer.phone), held_until = \(customer.heldUntil)
+            WHERE id = \(customer.id)
+            """)
+    }
+
+    func updateLoginSource(id: Int64, source: String?, sourceDigest: String?) throws {
+        try run("UPDATE login_event SET source = \(source), source_digest = \(sourceDigest) WHERE id = \(id)")
+    }
+
+    func dropLoginSources(before cutoff: Date) throws -> Int {
+        try changed("UPDATE login_event SET source = NULL WHERE time < \(cutoff) AND source IS NOT NULL")
     }
 
     func insert(_ account: Account) throws {
@@ -143,11 +162,12 @@ struct PostgresAccess: StoreWriting {
                 if let source = event.source { bindings.append(source) } else { bindings.appendNull() }
                 bindings.append(event.result.rawValue)
                 if let reason = event.reason { bindings.append(reason) } else { bindings.appendNull() }
-                rows.append("(" + (1...6).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                if let digest = event.sourceDigest { bindings.append(digest) } else { bindings.appendNull() }
+                rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
             }
             try run(
                 PostgresQuery(
-                    unsafeSQL: "INSERT INTO login_event (time, account, service, source, result, reason) VALUES "
+                    unsafeSQL: "INSERT INTO login_event (time, account, service, source, result, reason, source_digest) VALUES "
                         + rows.joined(separator: ", "),
                     binds: bindings))
         }
@@ -156,9 +176,9 @@ struct PostgresAccess: StoreWriting {
     func append(_ entry: AuditEntry) throws {
         try run(
             """
-            INSERT INTO audit (sequence, time, epoch, actor, action, target, detail, previous_hash, hash)
+            INSERT INTO audit (sequence, time, epoch, actor, action, target, detail, previous_hash, hash, personal_digest)
             VALUES (\(entry.sequence), \(entry.time), \(entry.time.timeIntervalSince1970), \(entry.actor), \(entry.action),
-                \(entry.target), \(entry.detail), \(entry.previousHash), \(entry.hash))
+                \(entry.target), \(entry.detail), \(entry.previousHash), \(entry.hash), \(entry.personalDigest))
             """)
     }
 
@@ -168,7 +188,19 @@ struct PostgresAccess: StoreWriting {
         Customer(
             id: try row["id"].decode(String.self), name: try row["name"].decode(String.self),
             company: try row["company"].decode(String?.self), email: try row["email"].decode(String?.self),
-            createdAt: try row["created_at"].decode(Date.self))
+            createdAt: try row["created_at"].decode(Date.self), address: try row["address"].decode(String?.self),
+            postcode: try row["postcode"].decode(String?.self), city: try row["city"].decode(String?.self),
+            website: try row["website"].decode(String?.self), phone: try row["phone"].decode(String?.self),
+            heldUntil: try row["held_until"].decode(Date?.self))
+    }
+
+    static func loginEvent(_ row: PostgresRandomAccessRow) throws -> LoginEvent {
+        LoginEvent(
+            id: try row["id"].decode(Int64.self), time: try row["time"].decode(Date.self),
+            account: try row["account"].decode(String.self), service: try row["service"].decode(String.self),
+            source: try row["source"].decode(String?.self),
+            result: LoginResult(rawValue: try row["result"].decode(String.self)) ?? .failure,
+            reason: try row["reason"].decode(String?.self), sourceDigest: try row["source_digest"].decode(String?.self))
     }
 
     static func account(_ row: PostgresRandomAccessRow) throws -> Account {
@@ -188,7 +220,7 @@ struct PostgresAccess: StoreWriting {
             time: Date(timeIntervalSince1970: try row["epoch"].decode(Double.self)), actor: try row["actor"].decode(String.self),
             action: try row["action"].decode(String.self), target: try row["target"].decode(String.self),
             detail: try row["detail"].decode(String.self), previousHash: try row["previous_hash"].decode(String.self),
-            hash: try row["hash"].decode(String.self))
+            hash: try row["hash"].decode(String.self), personalDigest: try row["personal_digest"].decode(String?.self))
     }
 }
 

@@ -153,6 +153,31 @@ enum PostgresSchema {
                 #"ALTER TABLE site_check ADD COLUMN starttls text COLLATE "C""#,
                 #"ALTER TABLE site_check ADD COLUMN codes text COLLATE "C" NOT NULL DEFAULT ''"#,
             ]),
+        Migration(
+            name: "v7-customer-contact",
+            statements: [
+                #"ALTER TABLE customer ADD COLUMN address text COLLATE "C""#,
+                #"ALTER TABLE customer ADD COLUMN postcode text COLLATE "C""#,
+                #"ALTER TABLE customer ADD COLUMN city text COLLATE "C""#,
+                #"ALTER TABLE customer ADD COLUMN website text COLLATE "C""#,
+                #"ALTER TABLE customer ADD COLUMN phone text COLLATE "C""#,
+            ]),
+        Migration(
+            name: "v8-login-source-digest",
+            statements: [
+                #"ALTER TABLE login_event ADD COLUMN source_digest text COLLATE "C""#,
+                "UPDATE login_event SET source_digest = source",
+                "DROP INDEX login_event_source",
+                "CREATE INDEX login_event_source_digest ON login_event(source_digest, time)",
+                "DROP INDEX login_event_report",
+                "CREATE INDEX login_event_report ON login_event(time, result, source_digest, account)",
+            ]),
+        Migration(
+            name: "v9-customer-erasure",
+            statements: [
+                "ALTER TABLE customer ADD COLUMN held_until timestamptz",
+                #"ALTER TABLE audit ADD COLUMN personal_digest text COLLATE "C""#,
+            ]),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under a session
