@@ -106,12 +106,13 @@ pg_url() { echo "postgresql://wachter@/$1?host=$PG_SOCKET&port=$PG_PORT&passfile
 
 pg_createdb() { pg_psql postgres -q -c "CREATE DATABASE \"$1\" OWNER wachter"; }
 
-pg_stop() {
-    [ -n "${PG_PID:-}" ] || return 0
-    kill -INT "$PG_PID" 2> /dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$PG_PID" 2> /dev/null || break; sleep 0.1; done
-    PG_PID=
+pg_stop_pid() { # pg_stop_pid PID: a fast shutdown (SIGINT) of the server with this PID, waited for
+    [ -n "${1:-}" ] || return 0
+    kill -INT "$1" 2> /dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$1" 2> /dev/null || break; sleep 0.1; done
 }
+
+pg_stop() { pg_stop_pid "${PG_PID:-}"; PG_PID=; }
 
 pg_start_standby() {
     local dir="$1"
@@ -133,12 +134,7 @@ pg_promote() {
     runuser -u "$PG_USER" -- "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -w -t 60 promote > /dev/null
 }
 
-pg_stop_standby() {
-    [ -n "${STANDBY_PID:-}" ] || return 0
-    kill -INT "$STANDBY_PID" 2> /dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$STANDBY_PID" 2> /dev/null || break; sleep 0.1; done
-    STANDBY_PID=
-}
+pg_stop_standby() { pg_stop_pid "${STANDBY_PID:-}"; STANDBY_PID=; }
 
 pg_enable_tls() {
     local dir="$1"
