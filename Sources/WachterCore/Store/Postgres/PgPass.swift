@@ -32,10 +32,7 @@ enum PgPass {
         }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
             // A missing default file is normal (peer or trust authentication); a named one is a mistake.
-            guard location.passFile == nil else {
-                _ = try FileAccess.readText(path, what: "pgpass file")
-                return nil
-            }
+            if location.passFile != nil { try FileAccess.checkReadable(path, what: "pgpass file") }
             return nil
         }
         let mode = (attributes[.posixPermissions] as? Int) ?? 0
