@@ -135,8 +135,9 @@ int wachter_ask(const char *socket_path, int timeout_ms, enum wachter_kind kind,
         if (!wait_for(fd, POLLOUT, deadline) || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_size) != 0 || error != 0)
             goto done;
     }
-    if (!send_all(fd, frame, at, deadline))
-        goto done;
+    /* The agent answers a peer it denies at once and closes, so a send that fails may
+     * still have an answer to read; a failed send with nothing to read ends below. */
+    (void)send_all(fd, frame, at, deadline);
     /* The request held the password: wipe it before the answer reuses the buffer. */
     explicit_bzero(frame, sizeof frame);
 

@@ -65,7 +65,15 @@ public struct AgentClient: Sendable {
                         var answers: [AgentAnswer] = []
                         var iterator = inbound.makeAsyncIterator()
                         for frame in frames {
-                            try await outbound.write(frame)
+                            do {
+                                try await outbound.write(frame)
+                            } catch {
+                                // The agent answers a peer it denies at once and closes: a write
+                                // that finds it gone still has that answer to read.
+                                guard let answer = try? await iterator.next() else { throw error }
+                                answers.append(answer)
+                                break
+                            }
                             guard let answer = try await iterator.next() else { break }
                             answers.append(answer)
                         }
@@ -102,10 +110,30 @@ public struct AgentClient: Sendable {
     /// - Throws: As ``send(_:)``.
     public func sendBlocking(_ frames: [ByteBuffer]) throws(WachterError) -> [AgentAnswer] {
         let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
+        return try exchange(frames, over: connection)
+    }
+
+    /// Sends frames over a connected socket and reads one answer per frame.
+    ///
+    /// - Parameters:
+    ///   - frames: Encoded requests.
+    ///   - connection: The connected socket.
+    /// - Returns: The answers, in order.
+    /// - Throws: As ``send(_:)``.
+    func exchange(_ frames: [ByteBuffer], over connection: borrowing UnixSocketConnection) throws(WachterError)
+        -> [AgentAnswer]
+    {
         var answers: [AgentAnswer] = []
         var received = ByteBuffer()
         for frame in frames {
-            try connection.send(Array(frame.readableBytesView))
+            var unsent: WachterError?
+            do {
+                try connection.send(Array(frame.readableBytesView))
+            } catch {
+                // The agent answers a peer it denies at once and closes: a send that finds it
+                // gone still has that answer to read.
+                unsent = error
+            }
             while true {
                 do {
                     if let answer = try FrameCodec.decodeAnswer(from: &received) {
@@ -117,6 +145,7 @@ public struct AgentClient: Sendable {
                 }
                 let bytes = try connection.receive()
                 guard !bytes.isEmpty else {
+                    if let unsent { throw unsent }
                     throw WachterError(.agentUnavailable, "the agent at \(socketPath) closed the connection without answering")
                 }
                 received.writeBytes(bytes)
