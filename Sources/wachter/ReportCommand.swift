@@ -22,10 +22,15 @@ struct ReportCommand: ParsableCommand {
             --mail-to sends the text and HTML forms as one multipart/alternative message
             through the sendmail interface (--sendmail, default /usr/sbin/sendmail -t -i).
 
-            EXIT STATUS: 0 the report was written (or sent), whatever it found; 1 an error.
+            With several hosts on one store, start it on every host with --once-per (such
+            as --once-per 1d): one host builds and mails it (docs/HOSTS.md).
+
+            EXIT STATUS: 0 the report was written (or sent), whatever it found, or another
+            host ran it within --once-per; 1 an error.
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var once: OncePerOptions
 
     @Option(help: ArgumentHelp("The period the report covers, such as 7d, 30d or 2w.", valueName: "period"))
     var since: Period = Period(argument: "7d")!
@@ -62,7 +67,15 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let policy = try global.loadPolicy()
-        let reports = try global.services(policy: policy).reports
+        let services = try global.services(policy: policy)
+        if case .skipped(let run) = try services.jobs.once("report", per: once.oncePer?.seconds, { try write(services, policy) })
+        {
+            OncePerOptions.skipped("report", by: run)
+        }
+    }
+
+    private func write(_ services: WachterServices, _ policy: WachterPolicy) throws {
+        let reports = services.reports
         let report = try reports.build(length: since.seconds, policy: ReportPolicy(policy: policy), itemLimit: limit)
         let chosen = format ?? (global.json ? .json : .text)
         if !mailTo.isEmpty {
@@ -94,9 +107,13 @@ struct PruneCommand: ParsableCommand {
             replaced by a checkpoint, recorded in a `prune` entry of the chain, so that
             `wachter audit --verify` still verifies; a trail that does not verify is never
             pruned. What was removed is recorded for the weekly report.
+
+            With several hosts on one store, start it on every host with --once-per (such
+            as --once-per 1h): one host prunes (docs/HOSTS.md).
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var once: OncePerOptions
 
     @Option(help: ArgumentHelp("Days login events are kept.", valueName: "days")) var loginEventsDays: Int?
     @Option(help: ArgumentHelp("Days site checks are kept.", valueName: "days")) var siteChecksDays: Int?
@@ -123,7 +140,11 @@ struct PruneCommand: ParsableCommand {
         if let siteChecksDays { periods.siteChecksDays = siteChecksDays }
         if let auditDays { periods.auditDays = auditDays }
         if let passwordHistoryDays { periods.passwordHistoryDays = passwordHistoryDays }
-        let result = try service.retention.prune(periods)
+        let result: PruneResult
+        switch try service.jobs.once("prune", per: once.oncePer?.seconds, { try service.retention.prune(periods) }) {
+        case .ran(let pruned): result = pruned
+        case .skipped(let run): return OncePerOptions.skipped("prune", by: run)
+        }
         if global.json { return try Output.json(result) }
         print(
             "removed: \(result.loginEvents) login events, \(result.loginSources) login source addresses, "

@@ -26,9 +26,23 @@ struct ServeCommand: AsyncParsableCommand {
             whether to go on (refused for a locked or must-change account and a throttled
             address), after it reports the result, which is recorded and counted towards
             the same lockout. See docs/DOVECOT.md.
+
+            Several hosts on one PostgreSQL store (docs/HOSTS.md): each agent registers its
+            host (--host) and renews it every --heartbeat; it listens for every host's
+            changes and re-exports its own targets ($WACHTER_EXPORTS, else
+            /etc/wachter/exports.toml) and runs its cache flush for them, catching up from
+            where it left off after a restart or a lost connection. Lockout and source
+            throttling count the failures every host recorded.
             """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(
+        help: ArgumentHelp(
+            "This host's name on a shared store (default: $WACHTER_HOST, else the system's host name).",
+            valueName: "name"))
+    var host: String?
+    @Option(help: ArgumentHelp("How often the host's record is renewed, such as 30s.", valueName: "period"))
+    var heartbeat: Period = Period(argument: "30s")!
     @Option(help: ArgumentHelp("The socket's path.", valueName: "path")) var socket = AgentConfiguration.defaultSocketPath
     @Option(help: ArgumentHelp("The socket's group; its members may ask.", valueName: "name")) var group = "wachter"
     @Option(name: .customLong("allow-uid"), help: ArgumentHelp("Also let this user id ask (repeatable).", valueName: "uid"))
@@ -93,6 +107,16 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...60).contains(dovecotPolicyTarpit), dovecotPolicyTarpitAfter >= 1 else {
             throw ValidationError("--dovecot-policy-tarpit takes 0 to 60 seconds, --dovecot-policy-tarpit-after at least 1.")
         }
+        if let host {
+            do {
+                try HostName.validated(host)
+            } catch {
+                throw ValidationError("--host: \(error.message).")
+            }
+        }
+        guard heartbeat.seconds >= 1 && heartbeat.seconds <= 3600 else {
+            throw ValidationError("--heartbeat takes 1s to 1h, such as 30s.")
+        }
         guard socket.hasPrefix("/") else {
             throw ValidationError("--socket takes an absolute path, such as /run/wachter/agent.sock.")
         }
@@ -101,7 +125,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try global.loadPolicy()
         // Changes and lockouts run the services' one follow-up: the re-export, then the cache flush.
-        let services = try global.services(policy: policy, cacheFlush: cacheFlush)
+        var services = try global.services(policy: policy, cacheFlush: cacheFlush)
+        if let host { try services.runOnHost(host) }
         var lockout = policy.defaults.lockout
         if let lockoutFailures { lockout.failures = lockoutFailures }
         if let lockoutWindow { lockout.window = TimeInterval(lockoutWindow) }
@@ -125,6 +150,6 @@ struct ServeCommand: AsyncParsableCommand {
                         .init(try DovecotPolicyConfiguration.readCredential($0))
                     },
                     tarpitAfter: dovecotPolicyTarpitAfter, tarpitSeconds: dovecotPolicyTarpit)
-            })
+            }, heartbeat: .milliseconds(Int64(heartbeat.seconds * 1000)))
     }
 }

@@ -117,6 +117,7 @@ struct SiteCheckCommand: AsyncParsableCommand {
     var concurrency: Int = SiteChecker.defaultConcurrency
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var once: OncePerOptions
 
     /// The parsed `--starttls`, checked by `validate()`.
     private var startTLSProtocol: StartTLSProtocol? { starttls.flatMap(StartTLSProtocol.init(rawValue:)) }
@@ -173,15 +174,24 @@ struct SiteCheckCommand: AsyncParsableCommand {
             checkRevocation: !noRevocation, revocationCache: revocationCache ?? SiteChecker.defaultRevocationCache())
         // The store is needed for registered sites; ad-hoc domains are checked without one.
         let storeExists = try global.storeLocation().mayExist
-        let sites = domains.isEmpty || storeExists ? try global.services().sites : nil
+        let services = domains.isEmpty || storeExists ? try global.services() : nil
         let selection = SiteCheckRun.Selection(
             domains: domains, connect: endpoint, starttls: startTLSProtocol, certFile: certFile, keyFile: keyFile,
             filesOnly: noConnect)
         let progress = isatty(STDERR_FILENO) == 1 ? ProgressLine() : nil
-        let results = try await SiteCheckRun(checker: checker, sites: sites).run(
-            selection, now: GlobalOptions.clock().now()
-        ) { done, total in
-            progress?.show(done: done, total: total)
+        let check = {
+            try await SiteCheckRun(checker: checker, sites: services?.sites).run(selection, now: GlobalOptions.clock().now()) {
+                done, total in progress?.show(done: done, total: total)
+            }
+        }
+        let results: [SiteCheckResult]
+        let outcome =
+            if let services { try await services.jobs.once("site-check", per: once.oncePer?.seconds, check) } else {
+                JobOutcome.ran(try await check())
+            }
+        switch outcome {
+        case .ran(let checked): results = checked
+        case .skipped(let run): return OncePerOptions.skipped("site-check", by: run)
         }
         progress?.clear()
         let worst = Verdict.worst(results.map(\.verdict))

@@ -45,6 +45,7 @@ struct Wachter: AsyncParsableCommand {
             LoginsCommand.self,
             AuditCommand.self,
             KeyCommand.self,
+            HostCommand.self,
             PolicyCommand.self,
             ReportCommand.self,
             PruneCommand.self,

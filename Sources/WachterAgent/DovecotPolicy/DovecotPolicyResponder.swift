@@ -70,18 +70,23 @@ public final class DovecotPolicyResponder: Sendable {
         let services = handler.services
         let standing = try await pool.runIfActive { try services.accounts.standing(account: account) }
         let outcome = Self.outcome(of: request, standing: standing)
-        let event = LoginEvent(
+        var event = LoginEvent(
             time: services.clock.now(), account: account, service: Self.nonEmpty(request.protocol) ?? "dovecot",
             source: Self.nonEmpty(request.remote), result: outcome.result, reason: outcome.reason)
         let known = standing != .unknown
+        let agentRequest = AgentRequest(
+            kind: .authenticate, service: event.service, user: login, source: event.source)
+        let verification = VerifyOutcome(result: outcome.result, matched: outcome.result == .success, reason: outcome.reason)
+        let verdict =
+            outcome.counts
+            ? handler.countFailure(
+                verification, account: account, request: agentRequest,
+                fingerprint: fingerprint(account: account, request: request)) : nil
+        event.repeated = verdict?.repeated ?? false
         try await handler.recorder.record(
             LoginEffects(event: event, account: known && outcome.counts ? account : nil, matched: outcome.result == .success))
         guard outcome.counts else { return }
-        let agentRequest = AgentRequest(
-            kind: .authenticate, service: event.service, user: login, source: event.source)
-        try await handler.afterCheck(
-            VerifyOutcome(result: outcome.result, matched: outcome.result == .success, reason: outcome.reason),
-            account: account, request: agentRequest, fingerprint: fingerprint(account: account, request: request))
+        try await handler.afterCheck(verification, account: account, request: agentRequest, verdict: verdict)
     }
 
     /// What a report means: the result to record, and whether it counts for lockout (a

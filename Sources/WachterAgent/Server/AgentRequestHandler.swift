@@ -92,38 +92,65 @@ public final class AgentRequestHandler: Sendable {
         let logins = services.logins
         let tracker = tracker
         let password = request.password
-        let (outcome, effects, fingerprint) = try await offload {
+        var (outcome, effects, fingerprint) = try await offload {
             let secret = password?.take() ?? Secret(bytes: [])
             let fingerprint = tracker.fingerprint(account: account, password: secret)
             let (outcome, effects) = try logins.check(
                 account: request.user, password: secret, service: request.service, source: request.source)
             return (outcome, effects, fingerprint)
         }
+        // Counted before it is recorded, so that the event says whether it repeated a
+        // failure (no host counts a repeat again).
+        let verdict = countFailure(outcome, account: account, request: request, fingerprint: fingerprint)
+        effects.event.repeated = verdict?.repeated ?? false
         // The answer does not wait for the store: the effects are written in the next batch.
         try await recorder.record(effects)
-        try await afterCheck(outcome, account: account, request: request, fingerprint: fingerprint)
+        try await afterCheck(outcome, account: account, request: request, verdict: verdict)
         return Self.answer(for: outcome)
     }
 
-    /// Counts a failure, locks the account when the policy says so, forgets failures after a success.
+    /// Counts a failed login in the tracker; nil for any other outcome.
     /// Dovecot's policy reports (``DovecotPolicyResponder``) come through here too.
-    func afterCheck(_ outcome: VerifyOutcome, account: String, request: AgentRequest, fingerprint: Data) async throws {
+    func countFailure(_ outcome: VerifyOutcome, account: String, request: AgentRequest, fingerprint: Data)
+        -> FailureTracker.Verdict?
+    {
+        guard outcome.result == .failure || outcome.result == .unknownUser else { return nil }
+        let verdict = tracker.recordFailure(
+            account: account, source: request.source, fingerprint: fingerprint, at: services.clock.now())
+        if verdict.sourceThrottled {
+            logger.info("source throttled after failed logins", metadata: ["source": "\(request.source ?? "-")"])
+        }
+        return verdict
+    }
+
+    /// After a login's event is queued: locks the account or throttles the source when the
+    /// failures of every host sharing the store say so, forgets failures after a success.
+    func afterCheck(_ outcome: VerifyOutcome, account: String, request: AgentRequest, verdict: FailureTracker.Verdict?)
+        async throws
+    {
         switch outcome.result {
         case .success, .expired:
             tracker.recordSuccess(account: account)
         case .failure, .unknownUser:
-            let verdict = tracker.recordFailure(
-                account: account, source: request.source, fingerprint: fingerprint, at: services.clock.now())
-            if verdict.sourceThrottled {
-                logger.info("source throttled after failed logins", metadata: ["source": "\(request.source ?? "-")"])
-            }
-            guard outcome.result == .failure, !verdict.repeated else { return }
+            guard let verdict, !verdict.repeated else { return }
             // A counted failure writes the queue at once, so that the consecutive-failure
-            // count the hard cap reads is current and a lock is in place for the next
-            // attempt; failures pay the commit, successes do not.
+            // count the hard cap reads is current, a lock is in place for the next attempt,
+            // and other hosts count it; failures pay the commit, successes do not.
             try await recorder.flush()
             let logins = services.logins
             let settings = tracker.settings
+            let now = services.clock.now()
+            if let source = request.source, !verdict.sourceThrottled {
+                // A guesser who spreads attempts over several hosts is throttled on each.
+                let recorded = try await offload {
+                    try logins.countedFailures(source: source, since: now.addingTimeInterval(-settings.sourceWindow))
+                }
+                if recorded >= settings.sourceFailures {
+                    tracker.throttle(source: source, until: now.addingTimeInterval(settings.sourceDuration))
+                    logger.info("source throttled after failed logins on every host", metadata: ["source": "\(source)"])
+                }
+            }
+            guard outcome.result == .failure else { return }
             // A lockout is a change: its follow-up re-exports and flushes the caches.
             _ = try await offload {
                 try logins.applyLockout(account: account, recentFailures: verdict.accountFailures, settings: settings)
@@ -179,7 +206,8 @@ public final class AgentRequestHandler: Sendable {
         case .refused(let reason):
             return AgentAnswer(.policyRefused, reason)
         case .rejected(let verification):
-            try await afterCheck(verification, account: account, request: request, fingerprint: fingerprint)
+            let verdict = countFailure(verification, account: account, request: request, fingerprint: fingerprint)
+            try await afterCheck(verification, account: account, request: request, verdict: verdict)
             return Self.answer(for: verification)
         }
     }

@@ -172,10 +172,11 @@ public enum Agent {
     ///   - configuration: The configuration.
     ///   - logger: The logger.
     ///   - dovecotPolicy: Where to serve Dovecot's policy protocol too, if anywhere.
+    ///   - heartbeat: How often the host registry is renewed (``HostFollower``).
     /// - Throws: ``WachterError`` when the socket cannot be made.
     public static func run(
         services: WachterServices, configuration: AgentConfiguration, logger: Logger,
-        dovecotPolicy: DovecotPolicyConfiguration? = nil
+        dovecotPolicy: DovecotPolicyConfiguration? = nil, heartbeat: Duration = .seconds(30)
     ) async throws {
         let pool = NIOThreadPool(numberOfThreads: configuration.hashingThreads)
         pool.start()
@@ -194,7 +195,12 @@ public enum Agent {
         // hashing threads never hold them past Dovecot's timeout.
         let policyPool = dovecotPolicy.map { NIOThreadPool(numberOfThreads: $0.threads) }
         policyPool?.start()
-        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recorder), .init(service: server)]
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: recorder), .init(service: server),
+            .init(
+                service: HostFollower(
+                    services: services, pool: NIOThreadPool.singleton, logger: logger, heartbeat: heartbeat)),
+        ]
         if let dovecotPolicy, let policyPool {
             let responder = DovecotPolicyResponder(handler: handler, configuration: dovecotPolicy, pool: policyPool)
             members.append(

@@ -117,6 +117,18 @@ public final class FailureTracker: Sendable {
         }
     }
 
+    /// Throttles a source that every host's recorded failures show guessing (a shared store).
+    ///
+    /// - Parameters:
+    ///   - source: The client's address.
+    ///   - until: When its attempts are checked again.
+    public func throttle(source: String, until: Date) {
+        state.withLock { state in
+            state.throttled[source] = max(state.throttled[source] ?? until, until)
+            state.sources[source] = nil
+        }
+    }
+
     /// Forgets an account's failures after a successful login.
     ///
     /// - Parameter account: The account's canonical name.

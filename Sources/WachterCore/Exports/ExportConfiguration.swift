@@ -97,6 +97,9 @@ public struct ExportConfiguration: Sendable, Equatable {
         public var kind: AccountKind
         /// Only these customers' accounts, or all when nil.
         public var customers: [String]?
+        /// Only mailboxes in these domains (in punycode, lower case), or all when nil; an
+        /// account without a domain (FTP, SSH, panel) is left out when it is set.
+        public var domains: [String]?
         /// The file's owner, a user name or number; nil keeps the owner of the existing file.
         public var owner: String?
         /// The file's group, a group name or number; nil keeps the group of the existing file.
@@ -108,9 +111,10 @@ public struct ExportConfiguration: Sendable, Equatable {
 
         /// Creates a target.
         public init(
-            format: ExportFormat, path: String, kind: AccountKind? = nil, customers: [String]? = nil, owner: String? = nil,
-            group: String? = nil, mode: Int? = nil, reload: [String]? = nil
+            format: ExportFormat, path: String, kind: AccountKind? = nil, customers: [String]? = nil,
+            domains: [String]? = nil, owner: String? = nil, group: String? = nil, mode: Int? = nil, reload: [String]? = nil
         ) {
+            self.domains = domains
             self.format = format
             self.path = path
             self.kind = kind ?? format.defaultKind
@@ -239,10 +243,19 @@ extension ExportConfiguration {
             if let reload = raw.reload, reload.first.map({ !$0.hasPrefix("/") && $0.contains("/") }) ?? true {
                 throw WachterError(.invalidInput, "\(what) has a reload command that is empty or a relative path")
             }
+            var domains: [String]?
+            for domain in raw.domains ?? [] {
+                do {
+                    domains = (domains ?? []) + [try Names.domain(domain)]
+                } catch {
+                    throw WachterError(.invalidInput, "\(what) lists domain '\(domain)': \(error.message)")
+                }
+            }
+            if raw.domains != nil && domains == nil { domains = [] }
             configuration.targets.append(
                 Target(
-                    format: format, path: raw.path, kind: kind, customers: raw.customers, owner: raw.owner, group: raw.group,
-                    mode: mode, reload: raw.reload))
+                    format: format, path: raw.path, kind: kind, customers: raw.customers, domains: domains, owner: raw.owner,
+                    group: raw.group, mode: mode, reload: raw.reload))
         }
         return configuration
     }
@@ -270,6 +283,7 @@ extension ExportConfiguration {
         var path: String
         var kind: String?
         var customers: [String]?
+        var domains: [String]?
         var owner: String?
         var group: String?
         var mode: String?

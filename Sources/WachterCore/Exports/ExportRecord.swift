@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The fields of an account that an export line needs, read from the store in one pass.
 public struct ExportRecord: Sendable, Equatable {
     /// The account's name as stored.
@@ -34,32 +36,29 @@ extension StoreReading {
     }
 }
 
-/// What an export file was when Wachter last wrote it: its identity (device,
-/// inode, size, modification time) and a digest of the settings it was written
-/// with. While both still hold, a re-export after a change can patch the lines of
-/// the changed accounts; otherwise it writes the whole file.
+/// What an export file was when Wachter last wrote it on one host: its identity
+/// (device, inode, size, modification time) and a digest of the settings it was
+/// written with. While both still hold, a re-export after a change can patch the
+/// lines of the changed accounts; otherwise it writes the whole file. Each host
+/// keeps its own stamps (hosts sharing a PostgreSQL store may export to the same path).
 public struct ExportStamp: Sendable, Equatable {
+    /// The host that wrote the file (``ServiceContext/host``).
+    public var host: String
     /// The export file.
     public var path: String
     /// The file's identity after it was written.
     public var identity: String
     /// A SHA-256 of the format, kind, customers and templates it was written with.
     public var settings: String
+    /// When it was written.
+    public var writtenAt: Date?
 
     /// Creates a stamp.
-    public init(path: String, identity: String, settings: String) {
+    public init(host: String, path: String, identity: String, settings: String, writtenAt: Date? = nil) {
+        self.host = host
         self.path = path
         self.identity = identity
         self.settings = settings
+        self.writtenAt = writtenAt
     }
-}
-
-extension StoreReading {
-    /// No stamps: a store without them always has whole files written.
-    public func exportStamp(path: String) throws -> ExportStamp? { nil }
-}
-
-extension StoreWriting {
-    /// No stamps: nothing is recorded.
-    public func setExportStamp(_ stamp: ExportStamp) throws {}
 }

@@ -59,7 +59,7 @@ public struct ExportService: ContextualService {
         let (counts, identity) = try ExportFile.replace(path: target.path, ownership: ownership) {
             previous, write throws -> ExportWriter.Counts in
             if let changed, changed.count <= Self.patchLimit, let previous,
-                let stamp = try store.read({ try $0.exportStamp(path: target.path) }),
+                let stamp = try store.read({ try $0.exportStamp(host: context.host, path: target.path) }),
                 stamp.identity == previous.identity, stamp.settings == settings
             {
                 let records = try store.read { reader in
@@ -76,7 +76,9 @@ public struct ExportService: ContextualService {
             return lines.counts
         }
         _ = try store.write { writer in
-            try writer.setExportStamp(ExportStamp(path: target.path, identity: identity, settings: settings))
+            try writer.setExportStamp(
+                ExportStamp(
+                    host: context.host, path: target.path, identity: identity, settings: settings, writtenAt: clock.now()))
             try AuditChain.append(
                 to: writer, time: clock.now(), actor: actor, action: "export", target: target.path,
                 detail:
@@ -129,7 +131,8 @@ struct ExportWriter {
 
     /// A digest of everything besides the store that decides a file's lines.
     static func settingsDigest(_ target: ExportConfiguration.Target, _ configuration: ExportConfiguration) -> String {
-        var text = "v\(formatVersion)|\(target.format.rawValue)|\(target.kind.rawValue)|\((target.customers ?? ["*"]).sorted())"
+        var text =
+            "v\(formatVersion)|\(target.format.rawValue)|\(target.kind.rawValue)|\((target.customers ?? ["*"]).sorted())|\((target.domains ?? ["*"]).sorted())"
         text += "|\(configuration.defaults)"
         for (key, template) in configuration.customers.sorted(by: { $0.key < $1.key }) { text += "|c:\(key)=\(template)" }
         for (key, template) in configuration.domains.sorted(by: { $0.key < $1.key }) { text += "|d:\(key)=\(template)" }
@@ -164,8 +167,12 @@ struct ExportWriter {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    private func includes(_ customerID: String) -> Bool {
-        target.customers.map { $0.contains(customerID) } ?? true
+    /// Whether the target holds an account of its kind: its customers and domains, when it names them.
+    private func includes(name: String, customerID: String) -> Bool {
+        guard target.customers.map({ $0.contains(customerID) }) ?? true else { return false }
+        guard let domains = target.domains else { return true }
+        guard let at = name.lastIndex(of: "@") else { return false }
+        return domains.contains(String(name[name.index(after: at)...]))
     }
 
     /// The lines of a whole file as they are made: what is not yet written, and the counts.
@@ -184,7 +191,7 @@ struct ExportWriter {
 
     /// Adds a record's line, if the target holds its customer, and writes out a full chunk.
     func add(_ record: ExportRecord, to lines: inout Lines, write: ([UInt8]) throws(WachterError) -> Void) throws(WachterError) {
-        guard includes(record.customerID) else { return }
+        guard includes(name: record.name, customerID: record.customerID) else { return }
         try append(record, to: &lines.bytes, state: &lines.state)
         lines.counts.written += 1
         if record.locked { lines.counts.locked += 1 }
@@ -202,7 +209,8 @@ struct ExportWriter {
         var state = state()
         var fresh: [(name: [UInt8], line: [UInt8], locked: Bool)] = []
         for (_, account) in changed {
-            guard let account, account.kind == target.kind, includes(account.customerID) else { continue }
+            guard let account, account.kind == target.kind, includes(name: account.name, customerID: account.customerID)
+            else { continue }
             let record = ExportRecord(
                 name: account.name, customerID: account.customerID, hash: account.hash, locked: account.locked)
             fresh.append((Array(account.name.utf8), try line(record, state: &state), account.locked))
@@ -312,7 +320,8 @@ public struct ReExporter: ChangeObserver {
         for target in configuration.targets where change.kinds.contains(target.kind) {
             do {
                 let result = try exports.export(
-                    target, configuration: configuration, reload: true, trigger: change.action, changed: Set(change.accounts))
+                    target, configuration: configuration, reload: true, trigger: change.action,
+                    changed: change.accounts.isEmpty ? nil : Set(change.accounts))
                 outcomes.append(ReExportOutcome(target: target, result: result))
             } catch let error as WachterError {
                 outcomes.append(ReExportOutcome(target: target, error: error))

@@ -152,12 +152,16 @@ public struct LoginEvent: Codable, Sendable, Equatable {
     /// report's grouping); set by the services as the event is stored, kept after
     /// `[retention] login_source_days` drops the address itself.
     public var sourceDigest: String?
+    /// A failure with the same wrong password as one the agent counted within the lockout
+    /// window: recorded, but not counted towards a lockout again (on any host).
+    public var repeated: Bool = false
 
     /// Creates a login event.
     public init(
         id: Int64? = nil, time: Date, account: String, service: String, source: String?, result: LoginResult,
-        reason: String? = nil, sourceDigest: String? = nil
+        reason: String? = nil, sourceDigest: String? = nil, repeated: Bool = false
     ) {
+        self.repeated = repeated
         self.id = id
         self.time = time
         self.account = account

@@ -283,13 +283,18 @@ public struct LoginService: ContextualService {
             // The account's kind may set a lower threshold (the shipped policy: 5 for panel logins).
             let kindLockout = rules(for: account.kind).lockout.settings
             let threshold = min(settings.failures, kindLockout.failures)
-            guard recentFailures >= threshold || account.failures >= LockoutSettings.hardCap else { return nil }
+            // Hosts sharing the store count each other's failures: what every host recorded
+            // (repeats excluded), or this host's own count when that is higher.
+            let recorded = try writer.countedFailures(
+                account: canonical, sourceDigest: nil, since: now.addingTimeInterval(-settings.window))
+            let counted = max(recentFailures, recorded)
+            guard counted >= threshold || account.failures >= LockoutSettings.hardCap else { return nil }
             until = now.addingTimeInterval(max(settings.duration, kindLockout.duration))
             account.lockedUntil = until
             try writer.update(account)
             _ = try AuditChain.append(
                 to: writer, time: now, actor: actor, action: "lockout", target: canonical,
-                detail: "failures=\(recentFailures) consecutive=\(account.failures) seconds=\(Int(settings.duration))")
+                detail: "failures=\(counted) consecutive=\(account.failures) seconds=\(Int(settings.duration))")
             return account.kind
         }
         guard let locked else { return nil }
@@ -297,6 +302,19 @@ public struct LoginService: ContextualService {
         // A lockout is a change: the follow-up re-exports and flushes the servers' caches.
         notifyChange("lockout", canonical, locked)
         return until
+    }
+
+    /// How many failures every host recorded from a source since `since` (repeats excluded),
+    /// for throttling a guesser who spreads attempts over the hosts of a shared store.
+    ///
+    /// - Parameters:
+    ///   - source: The client's address.
+    ///   - since: The start of the source's window.
+    /// - Returns: The count.
+    /// - Throws: ``WachterError`` when the store fails or the key of personal data is missing.
+    public func countedFailures(source: String, since: Date) throws -> Int {
+        guard let digest = try context.fieldProtection.digest(source) else { return 0 }
+        return try store.read { reader in try reader.countedFailures(account: nil, sourceDigest: digest, since: since) }
     }
 
     /// Records login events in one transaction (the agent batches the events it answers without a password check).

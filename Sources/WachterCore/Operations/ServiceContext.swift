@@ -27,6 +27,9 @@ public struct ServiceContext: Sendable {
     /// key file's keys on the command line and in the agent (``WachterServices/open(_:policy:create:keyFile:clock:actor:logger:)``);
     /// plain by default, for tests and embedding.
     public var fieldProtection: FieldProtection = .off
+    /// The host this process runs on, on a store several hosts share (docs/HOSTS.md):
+    /// its export stamps and the jobs it runs carry this name.
+    public var host: String = HostName.current()
 
     /// Creates the context from a policy file's settings.
     ///

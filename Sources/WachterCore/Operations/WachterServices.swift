@@ -34,6 +34,12 @@ public struct WachterServices: Sendable {
     public var audit: AuditService { AuditService(context: context) }
     /// The keys of personal data at rest.
     public var keys: KeyService { KeyService(context: context) }
+    /// The host registry (docs/HOSTS.md).
+    public var hosts: HostService { HostService(context: context) }
+    /// Once-per-business jobs on hosts sharing a store.
+    public var jobs: JobService { JobService(context: context) }
+    /// Other hosts' changes, for the agent to follow.
+    public var changes: ChangeFeed { ChangeFeed(context: context) }
 
     /// The clock the services use.
     public var clock: any WachterClock { context.clock }
@@ -45,6 +51,14 @@ public struct WachterServices: Sendable {
     /// - Parameter observer: The observer, such as a ``ChangeFollowUp``.
     public mutating func observeChanges(_ observer: (any ChangeObserver)?) {
         context.changeObserver = observer
+    }
+
+    /// Names the host these services run on (``ServiceContext/host``), such as `serve --host`.
+    ///
+    /// - Parameter name: The host's name.
+    /// - Throws: ``WachterError/Code/invalidInput`` for a malformed name (``HostName/validated(_:)``).
+    public mutating func runOnHost(_ name: String) throws(WachterError) {
+        context.host = try HostName.validated(name)
     }
 }
 

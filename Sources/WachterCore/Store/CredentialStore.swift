@@ -40,8 +40,14 @@ public protocol StoreReading {
     /// Calls `body` with what an export needs of every account of one kind, by name
     /// (see ``ExportRecord``), without holding them all.
     func forEachExportRecord(kind: AccountKind, _ body: (ExportRecord) throws -> Void) throws
-    /// What an export file was when it was last written (see ``ExportStamp``).
-    func exportStamp(path: String) throws -> ExportStamp?
+    /// What an export file was when `host` last wrote it (see ``ExportStamp``).
+    func exportStamp(host: String, path: String) throws -> ExportStamp?
+    /// Every host's export stamps, by host and path.
+    func exportStamps() throws -> [ExportStamp]
+    /// The hosts whose agents registered (docs/HOSTS.md), by name.
+    func hosts() throws -> [HostRecord]
+    /// The latest run of each once-per-business job, by job.
+    func jobRuns() throws -> [JobRun]
     /// The most recent earlier hashes of an account, newest first.
     func passwordHistory(account: String, limit: Int) throws -> [String]
     /// Login events, newest first.
@@ -51,6 +57,10 @@ public protocol StoreReading {
     /// When failed attempts (any result but success) happened since `since`, for an
     /// account or from a source (by its ``LoginEvent/sourceDigest``); newest first.
     func failureTimes(account: String?, sourceDigest: String?, since: Date) throws -> [Date]
+    /// How many failures (`failure` or `unknown-user`, not ``LoginEvent/repeated``) were
+    /// recorded since `since` by every host, for an account or from a source digest; for an
+    /// account, only those recorded after its latest recorded success (a success ends the count).
+    func countedFailures(account: String?, sourceDigest: String?, since: Date) throws -> Int
     /// The site with this domain.
     func site(domain: String) throws -> Site?
     /// Sites, by domain, optionally of one customer.
@@ -59,6 +69,8 @@ public protocol StoreReading {
     func auditEntries() throws -> [AuditEntry]
     /// The newest audit entry.
     func lastAuditEntry() throws -> AuditEntry?
+    /// Audit entries after `sequence` whose action is one of `actions`, oldest first, at most `limit`.
+    func auditEntries(after sequence: Int64, actions: Set<String>, limit: Int) throws -> [AuditEntry]
 
     // Report queries: each aggregates in the store, so that a report over a large
     // store reads only what it shows (docs/REPORT.md).
@@ -121,8 +133,12 @@ public protocol StoreWriting: StoreReading {
     func dropLoginSources(before cutoff: Date) throws -> Int
     /// Appends an entry to the audit trail.
     func append(_ entry: AuditEntry) throws
-    /// Records what an export file is after writing it.
+    /// Records what an export file is after its host wrote it.
     func setExportStamp(_ stamp: ExportStamp) throws
+    /// Adds or replaces a host's record.
+    func upsert(_ host: HostRecord) throws
+    /// Records a job's latest run, replacing the one before.
+    func setJobRun(_ run: JobRun) throws
 
     // Retention.
 

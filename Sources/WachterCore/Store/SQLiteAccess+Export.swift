@@ -36,15 +36,24 @@ extension SQLiteAccess {
         }
     }
 
-    func exportStamp(path: String) throws -> ExportStamp? {
-        try Row.fetchOne(db, sql: "SELECT identity, settings FROM export_stamp WHERE path = ?", arguments: [path]).map {
-            ExportStamp(path: path, identity: $0["identity"], settings: $0["settings"])
-        }
+    func exportStamp(host: String, path: String) throws -> ExportStamp? {
+        try Row.fetchOne(db, sql: "SELECT * FROM export_stamp WHERE host = ? AND path = ?", arguments: [host, path]).map(
+            Self.exportStamp)
+    }
+
+    func exportStamps() throws -> [ExportStamp] {
+        try Row.fetchAll(db, sql: "SELECT * FROM export_stamp ORDER BY host, path").map(Self.exportStamp)
     }
 
     func setExportStamp(_ stamp: ExportStamp) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO export_stamp (path, identity, settings) VALUES (?, ?, ?)",
-            arguments: [stamp.path, stamp.identity, stamp.settings])
+            sql: "INSERT OR REPLACE INTO export_stamp (host, path, identity, settings, written_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [stamp.host, stamp.path, stamp.identity, stamp.settings, stamp.writtenAt?.timeIntervalSince1970])
+    }
+
+    private static func exportStamp(_ row: Row) -> ExportStamp {
+        ExportStamp(
+            host: row["host"], path: row["path"], identity: row["identity"], settings: row["settings"],
+            writtenAt: (row["written_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 }

@@ -166,14 +166,14 @@ struct SQLiteAccess: StoreWriting {
     func insert(_ events: [LoginEvent]) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO login_event (time, account, service, source, result, reason, source_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO login_event (time, account, service, source, result, reason, source_digest, repeated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for event in events {
             try statement.execute(
                 arguments: [
                     event.time.timeIntervalSince1970, event.account, event.service, event.source, event.result.rawValue,
-                    event.reason, event.sourceDigest,
+                    event.reason, event.sourceDigest, event.repeated,
                 ])
         }
     }
@@ -238,7 +238,7 @@ struct SQLiteAccess: StoreWriting {
             id: row["id"], time: Date(timeIntervalSince1970: row["time"]), account: row["account"],
             service: row["service"], source: row["source"],
             result: LoginResult(rawValue: row["result"]) ?? .failure, reason: row["reason"],
-            sourceDigest: row["source_digest"])
+            sourceDigest: row["source_digest"], repeated: row["repeated"] ?? false)
     }
 
     static func audit(_ row: Row) -> AuditEntry {

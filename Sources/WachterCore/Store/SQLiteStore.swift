@@ -73,7 +73,9 @@ public final class SQLiteStore: CredentialStore {
     /// - Throws: ``WachterError/Code/storeFailure``.
     public func appliedMigrations() throws -> [String] {
         do {
-            return try pool.read { db in try Schema.migrator.appliedIdentifiers(db).sorted() }
+            let applied = try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
+            // In the order they were written (v10 after v9), any unknown to this version last.
+            return Self.migrationNames.filter(applied.contains) + applied.subtracting(Self.migrationNames).sorted()
         } catch {
             throw Self.mapped(error, "cannot read the store's migrations")
         }

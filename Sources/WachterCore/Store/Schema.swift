@@ -188,6 +188,39 @@ enum Schema {
                     ALTER TABLE audit ADD COLUMN personal_digest TEXT;
                     """)
         }
+        // Several hosts on one store (docs/HOSTS.md): the host registry, the latest run of
+        // each once-per-business job, export stamps per host (two hosts may export to the
+        // same path), and failures the agent saw repeated, which no host counts again.
+        migrator.registerMigration("v10-hosts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE host (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        version TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        last_seen REAL NOT NULL,
+                        change_position INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE job_run (
+                        job TEXT PRIMARY KEY NOT NULL,
+                        host TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        finished_at REAL,
+                        outcome TEXT
+                    );
+                    CREATE TABLE export_stamp_by_host (
+                        host TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        identity TEXT NOT NULL,
+                        settings TEXT NOT NULL,
+                        written_at REAL,
+                        PRIMARY KEY (host, path)
+                    );
+                    DROP TABLE export_stamp;
+                    ALTER TABLE export_stamp_by_host RENAME TO export_stamp;
+                    ALTER TABLE login_event ADD COLUMN repeated INTEGER NOT NULL DEFAULT 0;
+                    """)
+        }
         return migrator
     }
 }

@@ -7,6 +7,7 @@ public enum StoreTable: String, Sendable, CaseIterable {
     case customer, account, passwordHistory = "password_history", loginEvent = "login_event", audit
     case auditCheckpoint = "audit_checkpoint", retentionLog = "retention_log", site
     case siteEndpoint = "site_endpoint", siteCheck = "site_check", exportStamp = "export_stamp"
+    case host, jobRun = "job_run"
 
     /// A column's kind, as both backends store it.
     public enum Kind: Sendable {
@@ -42,7 +43,7 @@ public enum StoreTable: String, Sendable, CaseIterable {
         case .loginEvent:
             [
                 ("id", .integer), ("time", .time), ("account", .text), ("service", .text), ("source", .text),
-                ("result", .text), ("reason", .text), ("source_digest", .text),
+                ("result", .text), ("reason", .text), ("source_digest", .text), ("repeated", .flag),
             ]
         case .audit:
             [
@@ -66,9 +67,17 @@ public enum StoreTable: String, Sendable, CaseIterable {
                 ("not_after", .time), ("endpoint", .text), ("starttls", .text), ("codes", .text),
             ]
         case .exportStamp:
-            [("path", .text), ("identity", .text), ("settings", .text)]
+            [("host", .text), ("path", .text), ("identity", .text), ("settings", .text), ("written_at", .time)]
+        case .host:
+            [("name", .text), ("version", .text), ("started_at", .time), ("last_seen", .time), ("change_position", .integer)]
+        case .jobRun:
+            [("job", .text), ("host", .text), ("started_at", .time), ("finished_at", .time), ("outcome", .text)]
         }
     }
+
+    /// Whether the first column alone tells rows apart, so that rows can be read in pages by it
+    /// (export stamps are keyed by host and path: a few per host, read at once).
+    var keyIsUnique: Bool { self != .exportStamp }
 
     /// Whether the first column is a generated row number (SQLite's rowid for site endpoints).
     var keyIsRowNumber: Bool { self == .siteEndpoint }

@@ -28,11 +28,18 @@ struct ExportConfigurationTests {
         format = "pure-ftpd"
         path = "/etc/pure-ftpd/pureftpd.passwd"
         customers = ["acme"]
+
+        [[targets]]
+        format = "dovecot"
+        path = "/etc/dovecot/acme-users"
+        domains = ["ACME.nl", "bücher.example"]
         """
 
     @Test func readsTemplatesAndTargets() throws {
         let configuration = try ExportConfiguration.parse(Self.sample)
-        #expect(configuration.targets.count == 2)
+        #expect(configuration.targets.count == 3)
+        #expect(configuration.targets[2].domains == ["acme.nl", "xn--bcher-kva.example"])
+        #expect(configuration.targets[0].domains == nil)
         #expect(configuration.targets[0].kind == .mailbox)
         #expect(configuration.targets[0].mode == 0o640)
         #expect(configuration.targets[1].kind == .ftp)
@@ -59,6 +66,7 @@ struct ExportConfigurationTests {
         "[[targets]]\nformat = \"dovecot\"\npath = \"/x\"\nmode = \"0644\"",
         "[[targets]]\nformat = \"mysql\"\npath = \"/x\"",
         "[[targets]]\nformat = \"dovecot\"\npath = \"relative\"",
+        "[[targets]]\nformat = \"dovecot\"\npath = \"/x\"\ndomains = [\"not a domain\"]",
         "[defaults]\nhomedir = \"/x\"",
         "[defaults\nuid = 1",
         "[defaults]\nuid = -1",

@@ -44,6 +44,17 @@ private struct TamperedReader: StoreReading {
     }
     func auditEntries() throws -> [AuditEntry] { try inner.auditEntries() }
     func lastAuditEntry() throws -> AuditEntry? { try inner.lastAuditEntry() }
+    // No stamps: the tampered reader's exports are always written whole.
+    func exportStamp(host: String, path: String) throws -> ExportStamp? { nil }
+    func exportStamps() throws -> [ExportStamp] { [] }
+    func hosts() throws -> [HostRecord] { try inner.hosts() }
+    func jobRuns() throws -> [JobRun] { try inner.jobRuns() }
+    func countedFailures(account: String?, sourceDigest: String?, since: Date) throws -> Int {
+        try inner.countedFailures(account: account, sourceDigest: sourceDigest, since: since)
+    }
+    func auditEntries(after sequence: Int64, actions: Set<String>, limit: Int) throws -> [AuditEntry] {
+        try inner.auditEntries(after: sequence, actions: actions, limit: limit)
+    }
     func accounts(matching condition: AccountCondition, limit: Int) throws -> (total: Int, rows: [AccountRow]) {
         try inner.accounts(matching: condition, limit: limit)
     }
@@ -101,6 +112,28 @@ struct ExporterTests {
         _ = try service.exports.export(.init(format: .dovecot, path: path), configuration: Self.configuration)
         #expect(
             String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).contains("bob") == false)
+    }
+
+    /// A host that exports part of a shared store: mailboxes of some domains, patched after a change too.
+    @Test func aTargetLimitedToDomainsHoldsOnlyTheirMailboxesWholeAndPatched() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let service = try makeService(directory: directory)
+        for name in ["info@acme.nl", "bob@bakker.nl", "jan@acme.nl"] {
+            _ = try service.accounts.add(name: name, kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        }
+        let path = directory + "/users"
+        let target = ExportConfiguration.Target(format: .dovecot, path: path, domains: ["acme.nl"])
+        #expect(try service.exports.export(target, configuration: Self.configuration).accounts == 2)
+        _ = try service.accounts.add(name: "piet@acme.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.accounts.add(
+            name: "kees@bakker.nl", kind: .mailbox, customerID: "acme", password: .given(Self.password))
+        _ = try service.exports.export(
+            target, configuration: Self.configuration, changed: ["piet@acme.nl", "kees@bakker.nl"])
+        let names = String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self)
+            .split(separator: "\n").map { $0.prefix { $0 != ":" } }
+        #expect(names == ["info@acme.nl", "jan@acme.nl", "piet@acme.nl"])
+        #expect(try service.audit.trail().last?.detail.contains("patched") == true)
     }
 
     @Test(arguments: ["info@acme.nl:0:0::/root:/bin/sh\nroot", "info@acme.nl\0", "x:y"])

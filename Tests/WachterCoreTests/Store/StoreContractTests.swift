@@ -220,8 +220,11 @@ struct StoreContractTests {
             var jan = try #require(try writer.account(named: "jan"))
             jan.locked = true
             try writer.update(jan)
-            try writer.setExportStamp(ExportStamp(path: "/etc/x", identity: "i1", settings: "s1"))
-            try writer.setExportStamp(ExportStamp(path: "/etc/x", identity: "i2", settings: "s2"))
+            try writer.setExportStamp(ExportStamp(host: "a", path: "/etc/x", identity: "i1", settings: "s1"))
+            try writer.setExportStamp(
+                ExportStamp(host: "a", path: "/etc/x", identity: "i2", settings: "s2", writtenAt: Self.t0))
+            // Another host's stamp of the same path is its own.
+            try writer.setExportStamp(ExportStamp(host: "b", path: "/etc/x", identity: "i3", settings: "s3"))
         }
         try subject.store.read { (reader: any StoreReading) throws in
             var records: [ExportRecord] = []
@@ -229,8 +232,13 @@ struct StoreContractTests {
             #expect(records.map(\.name) == ["jan"])
             #expect(records.first?.locked == true)
             #expect(records.first?.customerID == "acme")
-            #expect(try reader.exportStamp(path: "/etc/x") == ExportStamp(path: "/etc/x", identity: "i2", settings: "s2"))
-            #expect(try reader.exportStamp(path: "/etc/y") == nil)
+            #expect(
+                try reader.exportStamp(host: "a", path: "/etc/x")
+                    == ExportStamp(host: "a", path: "/etc/x", identity: "i2", settings: "s2", writtenAt: Self.t0))
+            #expect(try reader.exportStamp(host: "b", path: "/etc/x")?.identity == "i3")
+            #expect(try reader.exportStamp(host: "a", path: "/etc/y") == nil)
+            #expect(try reader.exportStamp(host: "c", path: "/etc/x") == nil)
+            #expect(try reader.exportStamps().map { "\($0.host) \($0.identity)" } == ["a i2", "b i3"])
         }
     }
 
@@ -268,6 +276,96 @@ struct StoreContractTests {
                     .count == 1)
             // Lookups go by the digest alone: the stored source (sealed by the services) is opaque.
             #expect(try reader.failureTimes(account: nil, sourceDigest: "198.51.100.7", since: Self.t0).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func countedFailuresLeaveOutRepeatsSuccessesAndLocks(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.seed()
+        try subject.store.write { writer in
+            try writer.insert(Self.event("piet", .failure, at: 10))
+            var repeated = Self.event("piet", .failure, at: 15)
+            repeated.repeated = true
+            try writer.insert([repeated])
+            try writer.insert(Self.event("piet", .failure, at: 20))
+            try writer.insert(Self.event("jan", .failure, at: 10))
+            repeated = Self.event("jan", .failure, at: 15)
+            repeated.repeated = true
+            try writer.insert([repeated])
+            try writer.insert(Self.event("jan", .failure, at: 20, from: "198.51.100.7"))
+            try writer.insert(Self.event("jan", .success, at: 25))
+            try writer.insert(Self.event("jan", .locked, at: 30))
+            try writer.insert(Self.event("ghost", .unknownUser, at: 40, from: "198.51.100.7"))
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            // The success at 25 ends jan's count: only failures recorded after it count.
+            #expect(try reader.countedFailures(account: "jan", sourceDigest: nil, since: Self.t0) == 0)
+            #expect(try reader.countedFailures(account: "piet", sourceDigest: nil, since: Self.t0) == 2)
+            #expect(try reader.countedFailures(account: "piet", sourceDigest: nil, since: Self.t0.addingTimeInterval(12)) == 1)
+            #expect(try reader.countedFailures(account: nil, sourceDigest: "d.198.51.100.7", since: Self.t0) == 2)
+            // A source's count has no success to end it.
+            #expect(try reader.countedFailures(account: nil, sourceDigest: "d.192.0.2.1", since: Self.t0) == 3)
+            #expect(try reader.countedFailures(account: "nobody", sourceDigest: nil, since: Self.t0) == 0)
+            let events = try reader.loginEvents(account: "jan", since: nil, failedOnly: true, limit: nil)
+            #expect(events.map(\.repeated) == [false, false, true, false])
+        }
+    }
+
+    // MARK: Hosts
+
+    @Test(arguments: StoreBackend.available)
+    func hostsAndJobRunsAreReplacedByName(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        let mx2 = HostRecord(name: "mx2", version: "0.1.0", startedAt: Self.t0, lastSeen: Self.t0, position: 7)
+        try subject.store.write { writer in
+            try writer.upsert(mx2)
+            try writer.upsert(HostRecord(name: "mx1", version: "0.0.9", startedAt: Self.t0, lastSeen: Self.t0))
+            try writer.upsert(
+                HostRecord(
+                    name: "mx1", version: "0.1.0", startedAt: Self.t0, lastSeen: Self.t0.addingTimeInterval(30), position: 12))
+            try writer.setJobRun(JobRun(job: "prune", host: "mx1", startedAt: Self.t0))
+            try writer.setJobRun(
+                JobRun(
+                    job: "prune", host: "mx2", startedAt: Self.t0.addingTimeInterval(60),
+                    finishedAt: Self.t0.addingTimeInterval(61), outcome: "ok"))
+            try writer.setJobRun(JobRun(job: "report", host: "mx1", startedAt: Self.t0))
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            #expect(
+                try reader.hosts() == [
+                    HostRecord(
+                        name: "mx1", version: "0.1.0", startedAt: Self.t0, lastSeen: Self.t0.addingTimeInterval(30),
+                        position: 12),
+                    mx2,
+                ])
+            #expect(
+                try reader.jobRuns() == [
+                    JobRun(
+                        job: "prune", host: "mx2", startedAt: Self.t0.addingTimeInterval(60),
+                        finishedAt: Self.t0.addingTimeInterval(61), outcome: "ok"),
+                    JobRun(job: "report", host: "mx1", startedAt: Self.t0),
+                ])
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func auditEntriesAfterASequenceAreFilteredByAction(backend: StoreBackend) throws {
+        let subject = try Subject(backend)
+        defer { subject.remove() }
+        try subject.store.write { writer in
+            for (action, target) in [("account.add", "a"), ("export", "/x"), ("passwd", "b"), ("lock", "c"), ("reset", "d")] {
+                _ = try AuditChain.append(to: writer, time: Self.t0, actor: "t", action: action, target: target)
+            }
+        }
+        try subject.store.read { (reader: any StoreReading) throws in
+            let actions: Set = ["account.add", "passwd", "lock", "reset"]
+            #expect(try reader.auditEntries(after: 0, actions: actions, limit: 10).map(\.target) == ["a", "b", "c", "d"])
+            #expect(try reader.auditEntries(after: 1, actions: actions, limit: 2).map(\.target) == ["b", "c"])
+            #expect(try reader.auditEntries(after: 5, actions: actions, limit: 10).isEmpty)
+            #expect(try reader.auditEntries(after: 0, actions: [], limit: 10).isEmpty)
         }
     }
 

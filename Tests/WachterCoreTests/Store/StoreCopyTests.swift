@@ -38,7 +38,8 @@ struct StoreCopyTests {
             try writer.insert(
                 SiteCheckRecord(
                     domain: "acme.nl", checkedAt: t0, verdict: "ok", problems: [], notAfter: t0.addingTimeInterval(86_400)))
-            try writer.setExportStamp(ExportStamp(path: "/etc/dovecot/users", identity: "i", settings: "s"))
+            try writer.setExportStamp(
+                ExportStamp(host: "mx1", path: "/etc/dovecot/users", identity: "i", settings: "s", writtenAt: t0))
         }
     }
 
@@ -132,7 +133,7 @@ struct StoreCopyTests {
                 history: try reader.passwordHistory(account: "jan", limit: 10),
                 events: try reader.loginEvents(account: nil, since: nil, failedOnly: false, limit: nil),
                 audit: try reader.auditEntries(), sites: try reader.sites(customerID: nil), checks: try reader.latestSiteChecks(),
-                stamp: try reader.exportStamp(path: "/etc/dovecot/users"))
+                stamp: try reader.exportStamp(host: "mx1", path: "/etc/dovecot/users"))
         }
     }
 }

@@ -96,18 +96,28 @@ extension PostgresAccess {
         }
     }
 
-    func exportStamp(path: String) throws -> ExportStamp? {
-        try rows("SELECT identity, settings FROM export_stamp WHERE path = \(path)").first.map {
-            ExportStamp(
-                path: path, identity: try $0["identity"].decode(String.self), settings: try $0["settings"].decode(String.self))
-        }
+    func exportStamp(host: String, path: String) throws -> ExportStamp? {
+        try rows("SELECT * FROM export_stamp WHERE host = \(host) AND path = \(path)").first.map(Self.exportStamp)
+    }
+
+    func exportStamps() throws -> [ExportStamp] {
+        try rows("SELECT * FROM export_stamp ORDER BY host, path").map(Self.exportStamp)
     }
 
     func setExportStamp(_ stamp: ExportStamp) throws {
         try run(
             """
-            INSERT INTO export_stamp (path, identity, settings) VALUES (\(stamp.path), \(stamp.identity), \(stamp.settings))
-            ON CONFLICT (path) DO UPDATE SET identity = excluded.identity, settings = excluded.settings
+            INSERT INTO export_stamp (host, path, identity, settings, written_at)
+            VALUES (\(stamp.host), \(stamp.path), \(stamp.identity), \(stamp.settings), \(stamp.writtenAt))
+            ON CONFLICT (host, path) DO UPDATE
+                SET identity = excluded.identity, settings = excluded.settings, written_at = excluded.written_at
             """)
+    }
+
+    private static func exportStamp(_ row: PostgresRandomAccessRow) throws -> ExportStamp {
+        ExportStamp(
+            host: try row["host"].decode(String.self), path: try row["path"].decode(String.self),
+            identity: try row["identity"].decode(String.self), settings: try row["settings"].decode(String.self),
+            writtenAt: try row["written_at"].decode(Date?.self))
     }
 }

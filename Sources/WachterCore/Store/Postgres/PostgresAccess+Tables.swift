@@ -23,7 +23,7 @@ extension PostgresAccess: StoreTableAccess {
                 default: break
                 }
             }
-            query.add(" ORDER BY \(key) LIMIT 10000")
+            query.add(table.keyIsUnique ? " ORDER BY \(key) LIMIT 10000" : " ORDER BY \(key)")
             let page = try session.query(query.query)
             var count = 0
             for row in page {
@@ -46,7 +46,7 @@ extension PostgresAccess: StoreTableAccess {
                 try body(values)
                 count += 1
             }
-            if count < 10000 { return }
+            if count < 10000 || !table.keyIsUnique { return }
         }
     }
 

@@ -163,11 +163,13 @@ struct PostgresAccess: StoreWriting {
                 bindings.append(event.result.rawValue)
                 if let reason = event.reason { bindings.append(reason) } else { bindings.appendNull() }
                 if let digest = event.sourceDigest { bindings.append(digest) } else { bindings.appendNull() }
-                rows.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                bindings.append(event.repeated)
+                rows.append("(" + (1...8).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
             }
             try run(
                 PostgresQuery(
-                    unsafeSQL: "INSERT INTO login_event (time, account, service, source, result, reason, source_digest) VALUES "
+                    unsafeSQL:
+                        "INSERT INTO login_event (time, account, service, source, result, reason, source_digest, repeated) VALUES "
                         + rows.joined(separator: ", "),
                     binds: bindings))
         }
@@ -200,7 +202,8 @@ struct PostgresAccess: StoreWriting {
             account: try row["account"].decode(String.self), service: try row["service"].decode(String.self),
             source: try row["source"].decode(String?.self),
             result: LoginResult(rawValue: try row["result"].decode(String.self)) ?? .failure,
-            reason: try row["reason"].decode(String?.self), sourceDigest: try row["source_digest"].decode(String?.self))
+            reason: try row["reason"].decode(String?.self), sourceDigest: try row["source_digest"].decode(String?.self),
+            repeated: try row["repeated"].decode(Bool.self))
     }
 
     static func account(_ row: PostgresRandomAccessRow) throws -> Account {

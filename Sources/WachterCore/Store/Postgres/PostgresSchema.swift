@@ -178,6 +178,28 @@ enum PostgresSchema {
                 "ALTER TABLE customer ADD COLUMN held_until timestamptz",
                 #"ALTER TABLE audit ADD COLUMN personal_digest text COLLATE "C""#,
             ]),
+        // Several hosts (docs/HOSTS.md): as in SQLite, and every committed audit entry is
+        // announced on the channel `wachter_change` (NOTIFY is delivered at commit, so a
+        // listener never hears of a change it cannot read yet). The channel is written out
+        // (PostgresStore.changeChannel): an interpolation would become a bind parameter.
+        Migration(
+            name: "v10-hosts",
+            statements: [
+                #"CREATE TABLE host (name text COLLATE "C" PRIMARY KEY, version text NOT NULL, started_at timestamptz NOT NULL, last_seen timestamptz NOT NULL, change_position bigint NOT NULL DEFAULT 0)"#,
+                #"CREATE TABLE job_run (job text COLLATE "C" PRIMARY KEY, host text COLLATE "C" NOT NULL, started_at timestamptz NOT NULL, finished_at timestamptz, outcome text)"#,
+                "DROP TABLE export_stamp",
+                #"CREATE TABLE export_stamp (host text COLLATE "C" NOT NULL, path text COLLATE "C" NOT NULL, identity text COLLATE "C" NOT NULL, settings text COLLATE "C" NOT NULL, written_at timestamptz, PRIMARY KEY (host, path))"#,
+                "ALTER TABLE login_event ADD COLUMN repeated boolean NOT NULL DEFAULT false",
+                """
+                CREATE FUNCTION wachter_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('wachter_change', NEW.sequence::text);
+                    RETURN NULL;
+                END
+                $$
+                """,
+                "CREATE TRIGGER wachter_change AFTER INSERT ON audit FOR EACH ROW EXECUTE FUNCTION wachter_announce_change()",
+            ]),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under a session

@@ -24,7 +24,7 @@ public final class PostgresStore: CredentialStore {
     /// PostgreSQL keeps no anchor file: the trail's head lives with the shared database.
     public var auditAnchor: (any AuditAnchor)? { nil }
 
-    private let logger: Logger
+    let logger: Logger
     private let idle = Mutex<[PostgresSession]>([])
     private static let idleLimit = 8
 
@@ -68,7 +68,9 @@ public final class PostgresStore: CredentialStore {
     /// - Returns: Migration identifiers such as `v1-accounts`.
     /// - Throws: ``WachterError/Code/storeFailure``.
     public func appliedMigrations() throws -> [String] {
-        try withSession { session in try PostgresSchema.applied(session).sorted() }
+        let applied = Set(try withSession { session in try PostgresSchema.applied(session) })
+        // In the order they were written (v10 after v9), any unknown to this version last.
+        return Self.migrationNames.filter(applied.contains) + applied.subtracting(Self.migrationNames).sorted()
     }
 
     public func read<T>(_ body: (any StoreReading) throws -> T) throws -> T {
