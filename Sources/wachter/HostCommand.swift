@@ -84,6 +84,7 @@ struct OncePerOptions: ParsableArguments {
     /// Prints (on standard output: it is the command's result) what kept a job from running here.
     static func skipped(_ job: String, by run: JobRun) {
         print(
-            "\(job) already ran on \(run.host) at \(ISO8601DateFormatter().string(from: run.startedAt)); not run again (--once-per).")
+            "\(job) already ran on \(run.host) at \(ISO8601DateFormatter().string(from: run.startedAt)); not run again (--once-per)."
+        )
     }
 }

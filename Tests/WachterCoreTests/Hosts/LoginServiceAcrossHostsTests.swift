@@ -42,11 +42,13 @@ struct LoginServiceAcrossHostsTests {
         try fixture.mx1.logins.record((0..<3).map { _ in Self.failure("info@acme.nl", from: "192.0.2.1") })
         #expect(
             try fixture.mx2.logins.verify(
-                account: "info@acme.nl", password: Secret("Canary-hosts-2-drop"), service: "imap", source: nil).result
+                account: "info@acme.nl", password: Secret("Canary-hosts-2-drop"), service: "imap", source: nil
+            ).result
                 == .success)
         try fixture.mx1.logins.record([Self.failure("info@acme.nl", from: "192.0.2.1")])
         #expect(
-            try fixture.mx1.logins.applyLockout(account: "info@acme.nl", recentFailures: 1, settings: LockoutSettings(failures: 4))
+            try fixture.mx1.logins.applyLockout(
+                account: "info@acme.nl", recentFailures: 1, settings: LockoutSettings(failures: 4))
                 == nil)
     }
 }
