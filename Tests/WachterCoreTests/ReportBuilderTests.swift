@@ -172,6 +172,28 @@ struct ReportBuilderTests {
         #expect(try ReportRenderer.render(report, as: .html).contains("Nothing to report"))
     }
 
+    @Test func aFiscalHoldIsListedWithItsFieldsAndEndUntilPruneRemovesIt() throws {
+        let fixture = try ReportFixture(rich: false)
+        try fixture.at(-30).customers.add(id: "gone", name: "Gone BV")
+        try fixture.add("info@gone.nl", .mailbox, "gone", day: -30)
+        let until = ReportFixture.day(400)
+        _ = try fixture.at(-2).customers.erase(id: "gone", holdUntil: until)
+        let report = try fixture.report()
+        #expect(report.retention.fiscalHolds.total == 1)
+        #expect(
+            report.retention.fiscalHolds.items == [
+                FiscalHold(customer: CustomerRef(id: "gone", name: "Gone BV"), fields: CustomerService.heldFields, until: until)
+            ])
+        #expect(!report.empty)
+        #expect(report.actionsNeeded == 0)
+        let text = try ReportRenderer.render(report, as: .text)
+        #expect(text.contains("HELD FOR THE FISCAL OBLIGATION"))
+        #expect(text.contains("Gone BV (gone)"))
+        #expect(try ReportRenderer.render(report, as: .html).contains("Held for the fiscal obligation"))
+        _ = try fixture.at(401).retention.prune(RetentionPeriods())
+        #expect(try fixture.report().retention.fiscalHolds.isEmpty)
+    }
+
     @Test func sitesWithProblemsAndUncheckedSitesAreReported() throws {
         let fixture = try ReportFixture(rich: false)
         let now = ReportFixture.now

@@ -30,6 +30,9 @@ extension ServiceContext {
         try accounts(&report.passwords.mustChange)
         try accounts(&report.passwords.belowPolicy)
         try accounts(&report.logins.stale)
+        for index in report.retention.fiscalHolds.items.indices {
+            report.retention.fiscalHolds.items[index].customer = try customer(report.retention.fiscalHolds.items[index].customer)
+        }
         try sites(&report.sites.problems)
         try sites(&report.sites.notChecked)
         for index in report.logins.locked.items.indices {

@@ -71,7 +71,7 @@ public struct ReportBuilder: Sendable {
         report.actionsNeeded = Self.actions(in: report)
         report.empty =
             report.actionsNeeded == 0 && report.logins.unknownUsers.isEmpty && report.audit.actions.isEmpty
-            && report.retention.isEmpty
+            && report.retention.isEmpty && report.retention.fiscalHolds.isEmpty
         return report
     }
 
@@ -277,9 +277,19 @@ public struct ReportBuilder: Sendable {
 
     private func retention(_ reader: any StoreReading, _ period: ReportPeriod) throws -> RetentionFindings {
         let (runs, removed) = try reader.retentionRemovals(from: period.start, to: period.end)
+        let held = try reader.heldCustomers(limit: itemLimit)
         return RetentionFindings(
             runs: runs, loginEvents: removed[.loginEvents] ?? 0, siteChecks: removed[.siteChecks] ?? 0,
-            passwordHistory: removed[.passwordHistory] ?? 0, auditEntries: removed[.auditEntries] ?? 0)
+            passwordHistory: removed[.passwordHistory] ?? 0, auditEntries: removed[.auditEntries] ?? 0,
+            fiscalHolds: ReportSection(
+                total: held.total,
+                items: held.customers.compactMap { customer in
+                    customer.heldUntil.map {
+                        FiscalHold(
+                            customer: CustomerRef(id: customer.id, name: customer.name), fields: CustomerService.heldFields,
+                            until: $0)
+                    }
+                }))
     }
 
     // MARK: Helpers

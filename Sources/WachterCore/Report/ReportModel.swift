@@ -372,6 +372,26 @@ public struct RetentionFindings: Codable, Sendable, Equatable {
     /// Audit entries replaced by a checkpoint.
     public var auditEntries: Int
 
+    /// Erased customers whose name and address are kept for the fiscal obligation, soonest released first.
+    public var fiscalHolds: ReportSection<FiscalHold> = ReportSection(total: 0, items: [])
+
     /// Whether nothing was removed.
     public var isEmpty: Bool { loginEvents + siteChecks + passwordHistory + auditEntries == 0 }
+}
+
+/// What an erasure kept of a customer, and until when (`customer erase --hold-until`).
+public struct FiscalHold: Codable, Sendable, Equatable {
+    /// The customer.
+    public var customer: CustomerRef
+    /// The fields kept: name, company, address, postcode, city.
+    public var fields: [String]
+    /// When `prune` removes them.
+    public var until: Date
+
+    /// Creates a hold.
+    public init(customer: CustomerRef, fields: [String], until: Date) {
+        self.customer = customer
+        self.fields = fields
+        self.until = until
+    }
 }

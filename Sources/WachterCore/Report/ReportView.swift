@@ -227,6 +227,21 @@ public struct ReportView: Sendable {
                             ].filter { $0[1] != "0" })
                     ], more: nil))
         }
+        let holds = retention.fiscalHolds
+        if !holds.isEmpty {
+            sections.append(
+                Section(
+                    id: "fiscal-holds", title: "Held for the fiscal obligation", action: false,
+                    note: "Erased customers whose name and address are kept until the date; prune removes them then.",
+                    columns: ["Customer", "Fields kept", "Until"],
+                    groups: [
+                        Group(
+                            heading: nil,
+                            rows: holds.items.map {
+                                [Self.customer($0.customer), $0.fields.joined(separator: ", "), Self.day($0.until)]
+                            })
+                    ], more: Self.more(holds)))
+        }
         self.sections = sections
     }
 

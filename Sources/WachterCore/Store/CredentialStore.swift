@@ -94,6 +94,9 @@ public protocol StoreReading {
     func auditEntries(from: Date, limit: Int) throws -> (total: Int, entries: [AuditEntry], counts: [String: Int])
     /// The audit trail's checkpoint, once `prune` removed its head.
     func auditCheckpoint() throws -> AuditCheckpoint?
+    /// The customers an erasure kept under a fiscal hold, soonest released first, at most
+    /// `limit`, and how many there are.
+    func heldCustomers(limit: Int) throws -> (total: Int, customers: [Customer])
     /// What retention removed in `[from, to)`, per record kind, and how many prune runs there were.
     func retentionRemovals(from: Date, to: Date) throws -> (runs: Int, removed: [RetainedRecord: Int])
     /// Every site with the latest check of each endpoint (a site never checked once,

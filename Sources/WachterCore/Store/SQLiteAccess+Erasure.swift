@@ -42,6 +42,13 @@ extension SQLiteAccess {
         return count
     }
 
+    func heldCustomers(limit: Int) throws -> (total: Int, customers: [Customer]) {
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer WHERE held_until IS NOT NULL") ?? 0
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM customer WHERE held_until IS NOT NULL ORDER BY held_until, id LIMIT ?", arguments: [limit])
+        return (total, rows.map(Self.customer))
+    }
+
     func deleteHeldCustomers(before cutoff: Date) throws -> [String] {
         let ids = try String.fetchAll(
             db, sql: "SELECT id FROM customer WHERE held_until IS NOT NULL AND held_until < ? ORDER BY id",

@@ -213,7 +213,7 @@ struct SQLiteAccess: StoreWriting {
         ]
     }
 
-    private static func customer(_ row: Row) -> Customer {
+    static func customer(_ row: Row) -> Customer {
         Customer(
             id: row["id"], name: row["name"], company: row["company"], email: row["email"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), address: row["address"],

@@ -44,6 +44,7 @@ private struct TamperedReader: StoreReading {
     }
     func auditEntries() throws -> [AuditEntry] { try inner.auditEntries() }
     func lastAuditEntry() throws -> AuditEntry? { try inner.lastAuditEntry() }
+    func heldCustomers(limit: Int) throws -> (total: Int, customers: [Customer]) { try inner.heldCustomers(limit: limit) }
     // No stamps: the tampered reader's exports are always written whole.
     func exportStamp(host: String, path: String) throws -> ExportStamp? { nil }
     func exportStamps() throws -> [ExportStamp] { [] }

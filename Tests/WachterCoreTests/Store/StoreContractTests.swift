@@ -426,9 +426,17 @@ struct StoreContractTests {
             #expect(try reader.sites(customerID: nil).isEmpty)
             #expect(try reader.latestSiteChecks()?.isEmpty ?? true)
         }
+        try subject.store.read { (reader: any StoreReading) throws in
+            let listed = try reader.heldCustomers(limit: 10)
+            #expect(listed.total == 1)
+            #expect(listed.customers == [held])
+            #expect(try reader.heldCustomers(limit: 0).total == 1)
+            #expect(try reader.heldCustomers(limit: 0).customers.isEmpty)
+        }
         #expect(try subject.store.write { try $0.deleteHeldCustomers(before: Self.t0) }.isEmpty)
         #expect(try subject.store.write { try $0.deleteHeldCustomers(before: Self.t0.addingTimeInterval(86_401)) } == ["acme"])
         #expect(try subject.store.read { try $0.customers().map(\.id) } == ["bakker"])
+        #expect(try subject.store.read { try $0.heldCustomers(limit: 10).total } == 0)
         let gone = try subject.store.write { try $0.eraseCustomer(id: "bakker", keeping: nil) }
         #expect(gone.accounts == 1)
         #expect(try subject.store.read { try $0.customers() }.isEmpty)

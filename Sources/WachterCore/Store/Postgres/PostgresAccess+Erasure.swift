@@ -40,6 +40,16 @@ extension PostgresAccess {
         return count
     }
 
+    func heldCustomers(limit: Int) throws -> (total: Int, customers: [Customer]) {
+        let total =
+            try rows("SELECT COUNT(*) AS n FROM customer WHERE held_until IS NOT NULL").first.map {
+                try $0["n"].decode(Int.self)
+            } ?? 0
+        let customers = try rows("SELECT * FROM customer WHERE held_until IS NOT NULL ORDER BY held_until, id LIMIT \(limit)")
+            .map(Self.customer)
+        return (total, customers)
+    }
+
     func deleteHeldCustomers(before cutoff: Date) throws -> [String] {
         let ids = try rows("SELECT id FROM customer WHERE held_until IS NOT NULL AND held_until < \(cutoff) ORDER BY id")
             .map { try $0["id"].decode(String.self) }
