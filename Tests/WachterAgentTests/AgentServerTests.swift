@@ -248,24 +248,9 @@ struct AgentServerTests {
         #expect(try !fixture.containsCanary())
     }
 
-    @Test func aPeerThatIsNotAllowedIsDenied() async throws {
-        let fixture = try Fixture()
-        defer { fixture.remove() }
-        try fixture.addMailbox("info@example.nl")
-        try await withAgent(
-            fixture, configuration: { $0.access = PeerAccess(allowRoot: false, uids: [getuid() == 0 ? 4242 : 0]) }
-        ) { path, _ in
-            do {
-                let answer = try await AgentClient(socketPath: path).authenticate("info@example.nl", canary).code
-                #expect(answer == .denied)
-            }
-        }
-        #expect(try fixture.service.logins.events().isEmpty)
-    }
-
     /// The agent answers a denied peer without waiting for its request and closes; a client
     /// whose send comes after that close still reads the answer (CI saw "I/O on closed channel").
-    @Test func aDeniedPeerThatSendsAfterTheAgentClosedStillReadsTheAnswer() async throws {
+    @Test func aPeerThatIsNotAllowedIsDeniedEvenWhenItSendsAfterTheAgentClosed() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
         try fixture.addMailbox("info@example.nl")
@@ -273,11 +258,11 @@ struct AgentServerTests {
             fixture, configuration: { $0.access = PeerAccess(allowRoot: false, uids: [getuid() == 0 ? 4242 : 0]) }
         ) { path, _ in
             let client = AgentClient(socketPath: path)
+            #expect(try await client.authenticate("info@example.nl", canary).code == .denied)
             let connection = try UnixSocketConnection(path: path, timeout: .seconds(10))
             try await Task.sleep(for: .milliseconds(300))
             let frame = try AgentClient.frame(.authenticate, service: "imap", user: "info@example.nl", secrets: [Secret(canary)])
-            let answers = try client.exchange([frame], over: connection)
-            #expect(answers.map(\.code) == [.denied])
+            #expect(try client.exchange([frame], over: connection).map(\.code) == [.denied])
         }
         #expect(try fixture.service.logins.events().isEmpty)
     }
