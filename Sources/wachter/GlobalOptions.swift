@@ -59,13 +59,14 @@ struct GlobalOptions: ParsableArguments {
     /// the configured files, and the cache flush named by `cacheFlush`, else
     /// `$WACHTER_CACHE_FLUSH`; failures are printed and make `wachter` exit 75.
     func services(
-        create: Bool = false, policy loaded: WachterPolicy? = nil, cacheFlush: String? = nil, printFollowUps: Bool = true
+        create: Bool = false, policy loaded: WachterPolicy? = nil, cacheFlush: String? = nil, printFollowUps: Bool = true,
+        host: String? = nil
     ) throws -> WachterServices {
         let logger = Self.bootstrapLogging(verbose: verbose)
         let policy = try loaded ?? loadPolicy()
         var services = try WachterServices.open(
             storeLocation(), policy: policy, create: create, keyFile: keyFilePath, clock: Self.clock(),
-            logger: logger)
+            logger: logger, host: host)
         services.observeChanges(
             ReExportReporting.followUp(
                 configurationPath: exportsConfigurationPath(nil), printing: printFollowUps,

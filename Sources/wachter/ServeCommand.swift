@@ -125,8 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try global.loadPolicy()
         // Changes and lockouts run the services' one follow-up: the re-export, then the cache flush.
-        var services = try global.services(policy: policy, cacheFlush: cacheFlush)
-        if let host { try services.runOnHost(host) }
+        let services = try global.services(policy: policy, cacheFlush: cacheFlush, host: host)
         var lockout = policy.defaults.lockout
         if let lockoutFailures { lockout.failures = lockoutFailures }
         if let lockoutWindow { lockout.window = TimeInterval(lockoutWindow) }

@@ -16,7 +16,7 @@ struct Fixture {
     let service: WachterServices
     let logs: InMemoryLogHandler
 
-    init(clock: any WachterClock = SystemClock()) throws {
+    init(clock: any WachterClock = SystemClock(), lockout: LockoutSettings = LockoutSettings()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wachter-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -29,8 +29,8 @@ struct Fixture {
         // The cheapest yescrypt cost keeps the tests fast; the cost does not change what is tested.
         service = WachterServices(
             context: ServiceContext(
-                store: store, hasher: try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1)), clock: clock,
-                actor: "test", logger: logger))
+                store: store, hasher: try PasswordHasher(policy: HashingPolicy(method: .yescrypt, cost: 1)),
+                lockout: lockout, clock: clock, actor: "test", logger: logger))
         _ = try service.customers.add(id: "acme", name: "Acme")
     }
 

@@ -195,12 +195,16 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     /// instead of the parts themselves, so that an erasure can remove them; nil for entries
     /// written before `v9-audit-personal-digest`, whose hash covers the parts directly.
     public var personalDigest: String?
+    /// The host whose store connection appended it (docs/HOSTS.md), so that a host does not
+    /// follow its own changes again; outside the chain's hash, nil before `v10-hosts`.
+    public var host: String?
 
     /// Creates an audit entry.
     public init(
         sequence: Int64, time: Date, actor: String, action: String, target: String, detail: String,
-        previousHash: String, hash: String, personalDigest: String? = nil
+        previousHash: String, hash: String, personalDigest: String? = nil, host: String? = nil
     ) {
+        self.host = host
         self.personalDigest = personalDigest
         self.sequence = sequence
         self.time = time

@@ -45,7 +45,8 @@ public struct ChangeFeed: ContextualService {
             var reached = position
             while true {
                 let entries = try reader.auditEntries(after: reached, actions: actions, limit: Self.page)
-                for entry in entries {
+                // This host's own changes were followed up where they were made.
+                for entry in entries where entry.host != context.host {
                     if entry.action == AuditChain.eraseAction { everything = true } else { names.insert(entry.target) }
                 }
                 reached = entries.last?.sequence ?? reached

@@ -53,7 +53,9 @@ public struct WachterServices: Sendable {
         context.changeObserver = observer
     }
 
-    /// Names the host these services run on (``ServiceContext/host``), such as `serve --host`.
+    /// Names the host these services run on (``ServiceContext/host``), for tests of several
+    /// hosts on one store object; the store keeps the host it was opened with for its audit
+    /// entries (``open(_:policy:create:keyFile:clock:actor:logger:host:)`` sets both).
     ///
     /// - Parameter name: The host's name.
     /// - Throws: ``WachterError/Code/invalidInput`` for a malformed name (``HostName/validated(_:)``).
@@ -75,14 +77,19 @@ extension WachterServices {
     ///   - clock: The clock.
     ///   - actor: Who is acting, for the audit trail.
     ///   - logger: The logger.
+    ///   - host: The host it runs on (`serve --host`); by default ``HostName/current(environment:)``.
     /// - Returns: The services.
-    /// - Throws: ``WachterError`` when the store cannot be opened or is insecure, or the policy's hashing is refused.
+    /// - Throws: ``WachterError`` when the store cannot be opened or is insecure, the host name is
+    ///   malformed, or the policy's hashing is refused.
     public static func open(
         _ location: StoreLocation, policy: WachterPolicy, create: Bool = false, keyFile: String? = nil,
-        clock: any WachterClock = SystemClock(), actor: String = Actor.current(), logger: Logger = Logger(label: "wachter")
+        clock: any WachterClock = SystemClock(), actor: String = Actor.current(), logger: Logger = Logger(label: "wachter"),
+        host: String? = nil
     ) throws -> WachterServices {
-        let store = try location.open(create: create, logger: logger)
+        let host = try HostName.validated(host ?? HostName.current())
+        let store = try location.open(create: create, logger: logger, host: host)
         var context = try ServiceContext(store: store, policy: policy, clock: clock, actor: actor, logger: logger)
+        context.host = host
         if let keyFile { context.fieldProtection = .load(keyFile) }
         return WachterServices(context: context)
     }

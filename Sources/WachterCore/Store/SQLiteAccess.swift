@@ -6,6 +6,8 @@ struct SQLiteAccess: StoreWriting {
     let db: Database
     /// Where ``append(_:)`` notes the entry it appended, for the audit anchor after the commit.
     var appendedAudit: AppendedAuditHead? = nil
+    /// The host the store was opened on, written with each audit entry.
+    var host: String? = nil
 
     // MARK: Reading
 
@@ -193,12 +195,12 @@ struct SQLiteAccess: StoreWriting {
     func append(_ entry: AuditEntry) throws {
         try db.execute(
             sql: """
-                INSERT INTO audit (sequence, time, actor, action, target, detail, previous_hash, hash, personal_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit (sequence, time, actor, action, target, detail, previous_hash, hash, personal_digest, host)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 entry.sequence, entry.time.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.detail,
-                entry.previousHash, entry.hash, entry.personalDigest,
+                entry.previousHash, entry.hash, entry.personalDigest, entry.host ?? host,
             ])
         appendedAudit?.head = AuditHead(sequence: entry.sequence, hash: entry.hash)
     }
@@ -245,6 +247,7 @@ struct SQLiteAccess: StoreWriting {
         AuditEntry(
             sequence: row["sequence"], time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"],
             action: row["action"], target: row["target"], detail: row["detail"],
-            previousHash: row["previous_hash"], hash: row["hash"], personalDigest: row["personal_digest"])
+            previousHash: row["previous_hash"], hash: row["hash"], personalDigest: row["personal_digest"],
+            host: row.hasColumn("host") ? row["host"] : nil)
     }
 }

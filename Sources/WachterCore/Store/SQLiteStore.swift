@@ -27,16 +27,20 @@ public final class SQLiteStore: CredentialStore {
     ///   - create: Whether to create a missing file (and its directory, 0700).
     /// - Throws: ``WachterError`` with ``WachterError/Code/storeMissing``,
     ///   ``WachterError/Code/storeInsecure`` or ``WachterError/Code/storeFailure``.
-    public convenience init(path: String, create: Bool = false) throws {
-        try self.init(path: path, create: create, migrateUpTo: nil)
+    public convenience init(path: String, create: Bool = false, host: String? = nil) throws {
+        try self.init(path: path, create: create, migrateUpTo: nil, host: host)
     }
+
+    /// The host the store was opened on, written with each audit entry (docs/HOSTS.md).
+    public let host: String?
 
     /// The migrations a new store gets, in order.
     public static var migrationNames: [String] { Schema.migrator.migrations }
 
     /// Opens the store, applying migrations only up to `migrateUpTo` (tests of upgrades).
-    init(path: String, create: Bool, migrateUpTo last: String?) throws {
+    init(path: String, create: Bool, migrateUpTo last: String?, host: String? = nil) throws {
         self.path = path
+        self.host = host
         let anchor = AuditAnchorFile(store: path)
         auditAnchor = anchor
         let isNew = !FileManager.default.fileExists(atPath: path)
@@ -97,7 +101,7 @@ public final class SQLiteStore: CredentialStore {
                 // IMMEDIATE takes the write lock up front, so that the busy timeout
                 // applies; a deferred transaction that upgrades fails at once.
                 try db.inTransaction(.immediate) {
-                    result = try body(SQLiteAccess(db: db, appendedAudit: appended))
+                    result = try body(SQLiteAccess(db: db, appendedAudit: appended, host: host))
                     return .commit
                 }
                 // Only after the commit, so that the anchor never leads the trail.

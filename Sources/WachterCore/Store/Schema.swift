@@ -219,6 +219,7 @@ enum Schema {
                     DROP TABLE export_stamp;
                     ALTER TABLE export_stamp_by_host RENAME TO export_stamp;
                     ALTER TABLE login_event ADD COLUMN repeated INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE audit ADD COLUMN host TEXT;
                     """)
         }
         return migrator

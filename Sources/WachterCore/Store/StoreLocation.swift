@@ -47,10 +47,12 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     ///   - logger: The logger.
     /// - Returns: The store.
     /// - Throws: ``WachterError`` when it cannot be opened.
-    public func open(create: Bool = false, logger: Logger = Logger(label: "wachter")) throws -> any CredentialStore {
+    public func open(create: Bool = false, logger: Logger = Logger(label: "wachter"), host: String? = nil) throws
+        -> any CredentialStore
+    {
         switch self {
-        case .sqlite(let path): try SQLiteStore(path: path, create: create)
-        case .postgres(let location): try PostgresStore(location: location, create: create, logger: logger)
+        case .sqlite(let path): try SQLiteStore(path: path, create: create, host: host)
+        case .postgres(let location): try PostgresStore(location: location, create: create, logger: logger, host: host)
         }
     }
 }

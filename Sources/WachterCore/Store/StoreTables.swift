@@ -49,6 +49,7 @@ public enum StoreTable: String, Sendable, CaseIterable {
             [
                 ("sequence", .integer), ("time", .exactTime), ("actor", .text), ("action", .text), ("target", .text),
                 ("detail", .text), ("previous_hash", .text), ("hash", .text), ("personal_digest", .text),
+                ("host", .text),
             ]
         case .auditCheckpoint:
             [("id", .integer), ("sequence", .integer), ("hash", .text), ("time", .exactTime), ("created_at", .time)]

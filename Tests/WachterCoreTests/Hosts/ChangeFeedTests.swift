@@ -57,6 +57,34 @@ struct ChangeFeedTests {
         #expect(recorder.changes.count == 1)
     }
 
+    /// A host does not follow its own changes again: each audit entry carries the host
+    /// whose store connection appended it (a second cache flush per change otherwise).
+    @Test(arguments: StoreBackend.available)
+    func aHostSkipsItsOwnChangesAndFollowsTheOthers(backend: StoreBackend) throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let location = try backend.location(in: directory)
+        func services(_ host: String) throws -> WachterServices {
+            var services = WachterServices(
+                context: ServiceContext(
+                    store: try location.open(create: true, host: host), hasher: try cheapHasher(), actor: "test"))
+            try services.runOnHost(host)
+            return services
+        }
+        let mx1 = try services("mx1")
+        let mx2 = try services("mx2")
+        _ = try mx1.customers.add(id: "acme", name: "Acme")
+        let start = try mx1.changes.head()
+        _ = try mx1.accounts.add(
+            name: "jan", kind: .ftp, customerID: "acme", password: .given(Secret("Canary-feed-5-stroopwafel")))
+        #expect(try mx1.audit.trail().last?.host == "mx1")
+        #expect(try mx1.changes.changes(after: start).change == nil)
+        #expect(try mx1.changes.changes(after: start).position == (try mx1.changes.head()))
+        #expect(try mx2.changes.changes(after: start).change?.accounts == ["jan"])
+        try mx2.accounts.lock(account: "jan")
+        #expect(try mx1.changes.changes(after: start).change?.accounts == ["jan"])
+    }
+
     @Test(arguments: StoreBackend.available)
     func onlyAPostgreSQLStoreIsShared(backend: StoreBackend) throws {
         let fixture = try HostsFixture(backend)

@@ -5,6 +5,8 @@ internal import PostgresNIO
 /// the store's closure: the same queries as ``SQLiteAccess`` in PostgreSQL's dialect.
 struct PostgresAccess: StoreWriting {
     let session: PostgresSession
+    /// The host the store was opened on, written with each audit entry.
+    var host: String? = nil
 
     @discardableResult
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult { try session.query(query) }
@@ -178,9 +180,10 @@ struct PostgresAccess: StoreWriting {
     func append(_ entry: AuditEntry) throws {
         try run(
             """
-            INSERT INTO audit (sequence, time, epoch, actor, action, target, detail, previous_hash, hash, personal_digest)
+            INSERT INTO audit (sequence, time, epoch, actor, action, target, detail, previous_hash, hash, personal_digest, host)
             VALUES (\(entry.sequence), \(entry.time), \(entry.time.timeIntervalSince1970), \(entry.actor), \(entry.action),
-                \(entry.target), \(entry.detail), \(entry.previousHash), \(entry.hash), \(entry.personalDigest))
+                \(entry.target), \(entry.detail), \(entry.previousHash), \(entry.hash), \(entry.personalDigest),
+                \(entry.host ?? host))
             """)
     }
 
@@ -223,7 +226,8 @@ struct PostgresAccess: StoreWriting {
             time: Date(timeIntervalSince1970: try row["epoch"].decode(Double.self)), actor: try row["actor"].decode(String.self),
             action: try row["action"].decode(String.self), target: try row["target"].decode(String.self),
             detail: try row["detail"].decode(String.self), previousHash: try row["previous_hash"].decode(String.self),
-            hash: try row["hash"].decode(String.self), personalDigest: try row["personal_digest"].decode(String?.self))
+            hash: try row["hash"].decode(String.self), personalDigest: try row["personal_digest"].decode(String?.self),
+            host: row.contains("host") ? try row["host"].decode(String?.self) : nil)
     }
 }
 

@@ -190,6 +190,7 @@ enum PostgresSchema {
                 "DROP TABLE export_stamp",
                 #"CREATE TABLE export_stamp (host text COLLATE "C" NOT NULL, path text COLLATE "C" NOT NULL, identity text COLLATE "C" NOT NULL, settings text COLLATE "C" NOT NULL, written_at timestamptz, PRIMARY KEY (host, path))"#,
                 "ALTER TABLE login_event ADD COLUMN repeated boolean NOT NULL DEFAULT false",
+                #"ALTER TABLE audit ADD COLUMN host text COLLATE "C""#,
                 """
                 CREATE FUNCTION wachter_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN

@@ -25,6 +25,8 @@ public final class PostgresStore: CredentialStore {
     public var auditAnchor: (any AuditAnchor)? { nil }
 
     let logger: Logger
+    /// The host the store was opened on, written with each audit entry.
+    public let host: String?
     private let idle = Mutex<[PostgresSession]>([])
     private static let idleLimit = 8
 
@@ -41,15 +43,17 @@ public final class PostgresStore: CredentialStore {
     ///     without it such a database is refused with ``WachterError/Code/storeMissing``.
     ///   - logger: The logger.
     /// - Throws: ``WachterError/Code/storeUnavailable`` when no server answers, or another store error.
-    public convenience init(location: PostgresLocation, create: Bool = false, logger: Logger = Logger(label: "wachter"))
-        throws
-    {
-        try self.init(location: location, create: create, migrateUpTo: nil, logger: logger)
+    ///   - host: The host it is opened on, written with each audit entry (docs/HOSTS.md).
+    public convenience init(
+        location: PostgresLocation, create: Bool = false, logger: Logger = Logger(label: "wachter"), host: String? = nil
+    ) throws {
+        try self.init(location: location, create: create, migrateUpTo: nil, logger: logger, host: host)
     }
 
     /// Connects, applying migrations only up to `migrateUpTo` (tests of upgrades).
-    init(location: PostgresLocation, create: Bool, migrateUpTo last: String?, logger: Logger) throws {
+    init(location: PostgresLocation, create: Bool, migrateUpTo last: String?, logger: Logger, host: String? = nil) throws {
         self.location = location
+        self.host = host
         self.logger = logger
         try withSession { session in
             try PostgresSchema.migrate(session, create: create, upTo: last, location: location)
@@ -75,14 +79,14 @@ public final class PostgresStore: CredentialStore {
 
     public func read<T>(_ body: (any StoreReading) throws -> T) throws -> T {
         try withSession(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
-            try finish(session, body(PostgresAccess(session: session)))
+            try finish(session, body(PostgresAccess(session: session, host: host)))
         }
     }
 
     public func write<T>(_ body: (any StoreWriting) throws -> T) throws -> T {
         try withSession(begin: "BEGIN") { session in
             try session.query("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
-            return try finish(session, body(PostgresAccess(session: session)))
+            return try finish(session, body(PostgresAccess(session: session, host: host)))
         }
     }
 
