@@ -73,7 +73,11 @@ public final class AgentRequestHandler: Sendable {
         }
         guard admitted else { throw Overload() }
         defer { pending.withLock { $0 -= 1 } }
-        return try await pool.runIfActive(body)
+        return try await pool.runIfActive {
+            // Hashes yield to the short work of the agent's other threads (ThreadPriority).
+            ThreadPriority.lowerForHashing()
+            return try body()
+        }
     }
 
     private func throttled(_ request: AgentRequest, account: String) async throws -> AgentAnswer? {
