@@ -73,11 +73,7 @@ public final class AgentRequestHandler: Sendable {
         }
         guard admitted else { throw Overload() }
         defer { pending.withLock { $0 -= 1 } }
-        return try await pool.runIfActive {
-            // Hashes yield to the short work of the agent's other threads (ThreadPriority).
-            ThreadPriority.lowerForHashing()
-            return try body()
-        }
+        return try await pool.runIfActive(body)
     }
 
     private func throttled(_ request: AgentRequest, account: String) async throws -> AgentAnswer? {
