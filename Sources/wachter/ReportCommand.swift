@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 import WachterCore
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Report everything in a period that breaks policy or needs the operator.",
@@ -65,10 +65,11 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let policy = try global.loadPolicy()
         let services = try global.services(policy: policy)
-        if case .skipped(let run) = try services.jobs.once("report", per: once.oncePer?.seconds, { try write(services, policy) })
+        if case .skipped(let run) = try await services.jobs.once(
+            "report", per: once.oncePer?.seconds, { try write(services, policy) })
         {
             OncePerOptions.skipped("report", by: run)
         }
@@ -96,7 +97,7 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-struct PruneCommand: ParsableCommand {
+struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
         abstract: "Apply retention: remove login events, site checks and old password history past their periods.",
@@ -132,7 +133,7 @@ struct PruneCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let policy = try global.loadPolicy()
         let service = try global.services(policy: policy)
         var periods = RetentionPeriods(policy: policy)
@@ -141,7 +142,7 @@ struct PruneCommand: ParsableCommand {
         if let auditDays { periods.auditDays = auditDays }
         if let passwordHistoryDays { periods.passwordHistoryDays = passwordHistoryDays }
         let result: PruneResult
-        switch try service.jobs.once("prune", per: once.oncePer?.seconds, { try service.retention.prune(periods) }) {
+        switch try await service.jobs.once("prune", per: once.oncePer?.seconds, { try service.retention.prune(periods) }) {
         case .ran(let pruned): result = pruned
         case .skipped(let run): return OncePerOptions.skipped("prune", by: run)
         }

@@ -171,8 +171,9 @@ struct ExportWriter {
     private func includes(name: String, customerID: String) -> Bool {
         guard target.customers.map({ $0.contains(customerID) }) ?? true else { return false }
         guard let domains = target.domains else { return true }
-        guard let at = name.lastIndex(of: "@") else { return false }
-        return domains.contains(String(name[name.index(after: at)...]))
+        // The domain as `%d` has it: after the last `@`, empty for a name without one.
+        let domain = Placeholders(account: name, customer: customerID).domain
+        return !domain.isEmpty && domains.contains(String(domain))
     }
 
     /// The lines of a whole file as they are made: what is not yet written, and the counts.

@@ -28,26 +28,6 @@ public struct JobService: ContextualService {
     ///   - body: The job.
     /// - Returns: What `body` returned, or the run that kept it from running.
     /// - Throws: What `body` throws (the run is recorded as failed), or ``WachterError`` when the store fails.
-    public func once<Value: Sendable>(_ job: String, per interval: TimeInterval?, _ body: () throws -> Value) throws
-        -> JobOutcome<Value>
-    {
-        guard let interval else { return .ran(try body()) }
-        let claim: JobRun
-        switch try self.claim(job, per: interval) {
-        case .success(let run): claim = run
-        case .failure(let earlier): return .skipped(earlier.run)
-        }
-        do {
-            let value = try body()
-            try finish(claim, succeeded: true)
-            return .ran(value)
-        } catch {
-            try? finish(claim, succeeded: false)
-            throw error
-        }
-    }
-
-    /// As the synchronous `once`, for a job that awaits (the site checks).
     public func once<Value: Sendable>(_ job: String, per interval: TimeInterval?, _ body: () async throws -> Value)
         async throws -> JobOutcome<Value>
     {

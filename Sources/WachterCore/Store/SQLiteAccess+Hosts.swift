@@ -38,17 +38,14 @@ extension SQLiteAccess {
     }
 
     func countedFailures(account: String?, sourceDigest: String?, since: Date) throws -> Int {
-        var clauses = ["time >= ?", "result IN ('failure', 'unknown-user')", "repeated = 0"]
-        var arguments: StatementArguments = [since.timeIntervalSince1970]
+        var (clauses, arguments) = Self.loginEvents(
+            ["result IN ('failure', 'unknown-user')", "repeated = 0"], account: account, sourceDigest: sourceDigest,
+            since: since)
         if let account {
-            clauses.append("account = ?")
+            // Only those after the account's latest success.
             clauses.append(
                 "id > COALESCE((SELECT MAX(id) FROM login_event WHERE account = ? AND time >= ? AND result = 'success'), 0)")
-            arguments += [account, account, since.timeIntervalSince1970]
-        }
-        if let sourceDigest {
-            clauses.append("source_digest = ?")
-            arguments += [sourceDigest]
+            arguments += [account, since.timeIntervalSince1970]
         }
         return try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM login_event WHERE \(clauses.joined(separator: " AND "))", arguments: arguments) ?? 0

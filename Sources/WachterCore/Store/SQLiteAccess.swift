@@ -75,7 +75,20 @@ struct SQLiteAccess: StoreWriting {
     }
 
     func failureTimes(account: String?, sourceDigest: String?, since: Date) throws -> [Date] {
-        var clauses = ["time >= ?", "result <> 'success'"]
+        let (clauses, arguments) = Self.loginEvents(
+            ["result <> 'success'"], account: account, sourceDigest: sourceDigest, since: since)
+        return try Double.fetchAll(
+            db, sql: "SELECT time FROM login_event WHERE \(clauses.joined(separator: " AND ")) ORDER BY time DESC",
+            arguments: arguments
+        ).map(Date.init(timeIntervalSince1970:))
+    }
+
+    /// The clauses and arguments that pick login events since `since` meeting `clauses`,
+    /// for an account or from a source digest, when given (failureTimes, countedFailures).
+    static func loginEvents(_ clauses: [String], account: String?, sourceDigest: String?, since: Date) -> (
+        clauses: [String], arguments: StatementArguments
+    ) {
+        var clauses = ["time >= ?"] + clauses
         var arguments: StatementArguments = [since.timeIntervalSince1970]
         if let account {
             clauses.append("account = ?")
@@ -85,10 +98,7 @@ struct SQLiteAccess: StoreWriting {
             clauses.append("source_digest = ?")
             arguments += [sourceDigest]
         }
-        return try Double.fetchAll(
-            db, sql: "SELECT time FROM login_event WHERE \(clauses.joined(separator: " AND ")) ORDER BY time DESC",
-            arguments: arguments
-        ).map(Date.init(timeIntervalSince1970:))
+        return (clauses, arguments)
     }
 
     func auditEntries() throws -> [AuditEntry] {
