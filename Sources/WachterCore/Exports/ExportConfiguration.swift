@@ -244,14 +244,16 @@ extension ExportConfiguration {
                 throw WachterError(.invalidInput, "\(what) has a reload command that is empty or a relative path")
             }
             var domains: [String]?
-            for domain in raw.domains ?? [] {
-                do {
-                    domains = (domains ?? []) + [try Names.domain(domain)]
-                } catch {
-                    throw WachterError(.invalidInput, "\(what) lists domain '\(domain)': \(error.message)")
+            if let listed = raw.domains {
+                domains = []
+                for domain in listed {
+                    do {
+                        domains?.append(try Names.domain(domain))
+                    } catch {
+                        throw WachterError(.invalidInput, "\(what) lists domain '\(domain)': \(error.message)")
+                    }
                 }
             }
-            if raw.domains != nil && domains == nil { domains = [] }
             configuration.targets.append(
                 Target(
                     format: format, path: raw.path, kind: kind, customers: raw.customers, domains: domains, owner: raw.owner,

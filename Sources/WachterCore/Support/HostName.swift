@@ -2,7 +2,7 @@ public import Foundation
 internal import Glibc
 
 /// The name a host goes by on a shared store (docs/HOSTS.md): in the host registry, on
-/// its export stamps and on the once-per-business jobs it ran.
+/// its export stamps and audit entries, and on the once-per-business jobs it ran.
 public enum HostName {
     /// The longest name accepted.
     public static let maximumLength = 64
