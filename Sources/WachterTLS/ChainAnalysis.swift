@@ -1,4 +1,5 @@
 import Foundation
+import WachterCore
 
 /// Judges a certificate chain: trust, host name, dates, key sizes and signature
 /// digests. The same rules apply to what a server sends and to a site's files.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WachterCore
 
 /// Checks whether a served certificate is revoked, as browsers do, in this order:
 ///

@@ -1,3 +1,5 @@
+public import WachterCore
+
 /// Where to connect for a check: a host name or address and a TCP port.
 public struct Endpoint: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A host name, an IPv4 address or an IPv6 address (without brackets).

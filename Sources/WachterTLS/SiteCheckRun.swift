@@ -80,7 +80,7 @@ public struct SiteCheckRun: Sendable {
             Self.requests(for: domain, site: registered[domain], selection: selection)
         }
         let results = await checker.check(requests, now: now) { done, total in progress?(done, total) }
-        try sites?.record(results.filter { registered[$0.domain] != nil }.map(SiteCheckRecord.init))
+        try sites?.record(results.filter { registered[$0.domain] != nil })
         return results
     }
 
@@ -107,17 +107,5 @@ public struct SiteCheckRun: Sendable {
                 domain: domain, connect: Endpoint(parsing: registered.connect, defaultPort: starttls?.defaultPort ?? 443),
                 certFile: index == 0 ? certFile : nil, keyFile: index == 0 ? keyFile : nil, starttls: starttls)
         }
-    }
-}
-
-extension SiteCheckRecord {
-    /// The stored form of a check's result: the verdict, each problem's sentence and code.
-    ///
-    /// - Parameter result: The checker's result.
-    public init(_ result: SiteCheckResult) {
-        self.init(
-            domain: result.domain, checkedAt: result.checkedAt, verdict: result.verdict.rawValue,
-            problems: result.problems.map(\.message), notAfter: result.notAfter, endpoint: result.endpoint,
-            starttls: result.starttls?.rawValue, codes: result.problems.map(\.code.description))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WachterCore
 
 /// One site's check, run synchronously on a worker thread: connect, handshake,
 /// judge the served chain, then the files on disk.

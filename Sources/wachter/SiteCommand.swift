@@ -76,8 +76,8 @@ struct SiteCommand: AsyncParsableCommand {
         func run() throws {
             let rows = try global.services().sites.list(customerID: customer).map { site, latest in
                 Row(
-                    site: site, verdict: latest?.verdict, checkedAt: latest?.checkedAt, notAfter: latest?.notAfter,
-                    problems: latest?.problems ?? [])
+                    site: site, verdict: latest?.verdict.rawValue, checkedAt: latest?.checkedAt, notAfter: latest?.notAfter,
+                    problems: latest?.problems.map(\.message) ?? [])
             }
             if global.json { return try Output.json(rows) }
             Output.table(

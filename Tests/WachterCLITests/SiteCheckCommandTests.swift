@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+import WachterCore
 import WachterTLS
 
 @testable import wachter

@@ -80,10 +80,14 @@ struct FixedSites: SiteCheckSource {
         problems: [String] = [], checkedAt: Date? = nil, notAfter: Date? = nil, endpoint: String? = nil,
         starttls: String? = nil, codes: [String] = []
     ) -> SiteLatestCheck {
-        let check = verdict.map { verdict in
-            SiteCheckRecord(
-                domain: domain, checkedAt: checkedAt ?? .distantPast, verdict: verdict, problems: problems, notAfter: notAfter,
-                endpoint: endpoint, starttls: starttls, codes: codes)
+        let check = verdict.flatMap(Verdict.init(rawValue:)).map { verdict in
+            SiteCheckResult(
+                stored: domain, endpoint: endpoint, starttls: starttls.flatMap(StartTLSProtocol.init(rawValue:)),
+                verdict: verdict,
+                problems: problems.enumerated().map { index, message in
+                    let code = index < codes.count ? ProblemCode(name: codes[index]) : nil
+                    return Problem(code ?? .unrecorded, message, source: .served, verdict: code?.verdict ?? verdict)
+                }, checkedAt: checkedAt ?? .distantPast, notAfter: notAfter)
         }
         return SiteLatestCheck(domain: domain, customerID: customerID, customerName: customerName, check: check)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WachterCore
 import WachterTLS
 
 /// Revocation: stapled OCSP from nginx, the OCSP responder and the CRL on

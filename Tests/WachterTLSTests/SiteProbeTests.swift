@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WachterCore
 import WachterTLS
 
 /// The checks of a site's certificate and key files on disk.

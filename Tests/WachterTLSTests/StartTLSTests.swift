@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WachterCore
 import WachterTLS
 
 /// Mail and FTP endpoints: STARTTLS dialogues against scripts/tls/mail-server on

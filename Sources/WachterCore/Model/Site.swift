@@ -8,8 +8,8 @@ public struct SiteEndpoint: Codable, Sendable, Equatable {
     /// `imap`, `pop3`, `smtp` or `ftp` when the server starts TLS with a command; nil for TLS at once.
     public var starttls: String?
 
-    /// The protocols that start TLS with a command.
-    public static let starttlsProtocols = ["imap", "pop3", "smtp", "ftp"]
+    /// The names of the protocols that start TLS with a command (``StartTLSProtocol``).
+    public static let starttlsProtocols = StartTLSProtocol.allCases.map(\.rawValue)
 
     /// Creates an endpoint.
     ///
@@ -53,45 +53,5 @@ public struct Site: Codable, Sendable, Equatable {
         self.certFile = certFile
         self.keyFile = keyFile
         self.createdAt = createdAt
-    }
-}
-
-/// The stored result of one certificate check of one endpoint, as the report and `site
-/// list` read it: the one type of a check result in the store and the report.
-///
-/// WachterTLS's checker gives more (the certificates, the timing, the revocation
-/// answer), which is printed by `site check` but not kept; its result becomes this
-/// in one place, `SiteCheckRecord.init(_:)` in WachterTLS.
-public struct SiteCheckRecord: Codable, Sendable, Equatable {
-    /// The domain checked.
-    public var domain: String
-    /// When it was checked.
-    public var checkedAt: Date
-    /// `ok`, `warning`, `critical` or `unknown`.
-    public var verdict: String
-    /// One sentence per problem found.
-    public var problems: [String]
-    /// The served (or on-disk) certificate's end of validity, where one was read.
-    public var notAfter: Date?
-    /// Where the check connected (`host:port`); nil for files alone.
-    public var endpoint: String?
-    /// The STARTTLS protocol spoken there, if any.
-    public var starttls: String?
-    /// The problems' stable codes, such as `revoked`, in the order of `problems`.
-    public var codes: [String]
-
-    /// Creates a check record.
-    public init(
-        domain: String, checkedAt: Date, verdict: String, problems: [String], notAfter: Date?, endpoint: String? = nil,
-        starttls: String? = nil, codes: [String] = []
-    ) {
-        self.domain = domain
-        self.checkedAt = checkedAt
-        self.verdict = verdict
-        self.problems = problems
-        self.notAfter = notAfter
-        self.endpoint = endpoint
-        self.starttls = starttls
-        self.codes = codes
     }
 }

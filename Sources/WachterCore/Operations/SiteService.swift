@@ -123,14 +123,12 @@ public struct SiteService: ContextualService {
     ///   several endpoints, the worst endpoint's (critical, unknown, warning, ok),
     ///   with the problems of every endpoint.
     /// - Throws: ``WachterError`` when the store fails.
-    public func list(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckRecord?)] {
+    public func list(customerID: String? = nil) throws -> [(site: Site, latest: SiteCheckResult?)] {
         try store.read { reader in
-            let rank = ["ok": 0, "warning": 1, "unknown": 2, "critical": 3]
             let checks = (try reader.latestSiteChecks() ?? []).compactMap(\.check)
             let latest = Dictionary(checks.map { ($0.domain, $0) }) { kept, next in
-                var worse = rank[next.verdict, default: -1] > rank[kept.verdict, default: -1] ? next : kept
+                var worse = next.verdict > kept.verdict ? next : kept
                 worse.problems = kept.problems + next.problems
-                worse.codes = kept.codes + next.codes
                 worse.notAfter = [kept.notAfter, next.notAfter].compactMap(\.self).min()
                 return worse
             }
@@ -166,7 +164,7 @@ public struct SiteService: ContextualService {
     ///
     /// - Parameter checks: The results.
     /// - Throws: ``WachterError`` when the store fails.
-    public func record(_ checks: [SiteCheckRecord]) throws {
+    public func record(_ checks: [SiteCheckResult]) throws {
         guard !checks.isEmpty else { return }
         try store.write { writer in
             for check in checks { try writer.insert(check) }

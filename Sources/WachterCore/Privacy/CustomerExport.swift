@@ -159,7 +159,7 @@ extension CustomerService {
             sites: sites.map { site, latest in
                 .init(
                     domain: site.domain, endpoints: site.endpoints.map(\.connect), checkedAt: latest?.checkedAt,
-                    verdict: latest?.verdict, problems: latest?.problems ?? [])
+                    verdict: latest?.verdict.rawValue, problems: latest?.problems.map(\.message) ?? [])
             },
             logins: logins.map {
                 .init(time: $0.time, account: $0.account, service: $0.service, source: $0.source, result: $0.result.rawValue)

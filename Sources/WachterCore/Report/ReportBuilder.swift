@@ -211,19 +211,20 @@ public struct ReportBuilder: Sendable {
             return SiteFinding(
                 domain: site.domain,
                 customer: site.customerID.map { CustomerRef(id: $0, name: site.customerName ?? $0) },
-                verdict: check?.verdict ?? "unchecked", problems: check?.problems ?? [], checkedAt: check?.checkedAt,
+                verdict: check?.verdict.rawValue ?? "unchecked", problems: check?.problems.map(\.message) ?? [],
+                checkedAt: check?.checkedAt,
                 notAfter: check?.notAfter, daysLeft: check?.notAfter.map { Self.wholeDays(from: now, to: $0) },
-                endpoint: check?.endpoint, starttls: check?.starttls, revoked: check?.codes.contains("revoked") ?? false)
+                endpoint: check?.endpoint, starttls: check?.starttls?.rawValue, revoked: check?.has(.revoked) ?? false)
         }
-        let severity = ["critical": 0, "unknown": 1, "warning": 2]
+        let severity: [Verdict: Int] = [.critical: 0, .unknown: 1, .warning: 2]
         let problems = sites.filter { site in
             guard let check = site.check, severity[check.verdict] != nil else { return false }
             return check.checkedAt >= period.start
         }.sorted { left, right in
             // A revoked certificate first: clients refuse it now, whatever its dates say.
             let (a, b) = (
-                left.check?.codes.contains("revoked") == true ? -1 : severity[left.check?.verdict ?? ""] ?? 9,
-                right.check?.codes.contains("revoked") == true ? -1 : severity[right.check?.verdict ?? ""] ?? 9
+                left.check?.has(.revoked) == true ? -1 : left.check.flatMap { severity[$0.verdict] } ?? 9,
+                right.check?.has(.revoked) == true ? -1 : right.check.flatMap { severity[$0.verdict] } ?? 9
             )
             return a != b
                 ? a < b

@@ -2,7 +2,7 @@
 /// report and `site list` read it: one per endpoint of the site's latest run, or one
 /// without a check for a site never checked.
 ///
-/// The check is the one stored check type, ``SiteCheckRecord``; this only adds the site's
+/// The check is the one check result type, ``SiteCheckResult``; this only adds the site's
 /// customer to it.
 public struct SiteLatestCheck: Sendable, Equatable {
     /// The site's domain.
@@ -12,7 +12,7 @@ public struct SiteLatestCheck: Sendable, Equatable {
     /// The customer's name, where known.
     public var customerName: String?
     /// The latest check of one endpoint; nil when the site was never checked.
-    public var check: SiteCheckRecord?
+    public var check: SiteCheckResult?
 
     /// Creates a site with its latest check.
     ///
@@ -21,7 +21,7 @@ public struct SiteLatestCheck: Sendable, Equatable {
     ///   - customerID: The customer's id.
     ///   - customerName: The customer's name.
     ///   - check: The latest check, or nil when never checked.
-    public init(domain: String, customerID: String? = nil, customerName: String? = nil, check: SiteCheckRecord? = nil) {
+    public init(domain: String, customerID: String? = nil, customerName: String? = nil, check: SiteCheckResult? = nil) {
         self.domain = domain
         self.customerID = customerID
         self.customerName = customerName

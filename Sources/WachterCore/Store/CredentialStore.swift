@@ -127,7 +127,7 @@ public protocol StoreWriting: StoreReading {
     /// Removes a site's endpoint; returns whether it existed.
     func deleteEndpoint(domain: String, connect: String) throws -> Bool
     /// Stores the result of a certificate check.
-    func insert(_ check: SiteCheckRecord) throws
+    func insert(_ check: SiteCheckResult) throws
     /// Records login attempts, in order (one statement per batch where the backend allows).
     func insert(_ events: [LoginEvent]) throws
     /// Replaces a login event's source and source digest (key rotation).

@@ -170,11 +170,13 @@ extension SQLiteAccess {
     func latestSiteChecks() throws -> [SiteLatestCheck]? {
         guard try db.tableExists("site") else { return nil }
         let hasChecks = try db.tableExists("site_check")
-        let hasEndpoints = try hasChecks && db.columns(in: "site_check").contains { $0.name == "codes" }
+        let checkColumns = hasChecks ? Set(try db.columns(in: "site_check").map(\.name)) : []
         // One check run judges every endpoint of a site at one time: the latest run
         // is every row with the site's latest checked_at, found through the
         // (domain, checked_at) index. A site without checks still appears, as never checked.
-        let extra = hasEndpoints ? "k.endpoint, k.starttls, k.codes" : "NULL AS endpoint, NULL AS starttls, NULL AS codes"
+        // A store not migrated yet (read-only) may lack the later columns.
+        let extra = ["endpoint", "starttls", "codes", "sources"].map { checkColumns.contains($0) ? "k.\($0)" : "NULL AS \($0)" }
+            .joined(separator: ", ")
         let sql =
             hasChecks
             ? """
@@ -187,22 +189,21 @@ extension SQLiteAccess {
             """
             : """
             SELECT s.domain, s.customer_id, cu.name AS customer_name, NULL AS verdict, NULL AS problems,
-                NULL AS checked_at, NULL AS not_after, NULL AS endpoint, NULL AS starttls, NULL AS codes
+                NULL AS checked_at, NULL AS not_after, NULL AS endpoint, NULL AS starttls, NULL AS codes, NULL AS sources
             FROM site s LEFT JOIN customer cu ON cu.id = s.customer_id ORDER BY s.domain
             """
         return try Row.fetchAll(db, sql: sql).map { row in
             let verdict: String? = row["verdict"]
             let checkedAt: Double? = row["checked_at"]
-            var check: SiteCheckRecord?
+            var check: SiteCheckResult?
             if let verdict, let checkedAt {
-                let problems: String = row["problems"] ?? ""
                 let notAfter: Double? = row["not_after"]
-                let codes: String = row["codes"] ?? ""
-                check = SiteCheckRecord(
-                    domain: row["domain"], checkedAt: Date(timeIntervalSince1970: checkedAt), verdict: verdict,
-                    problems: problems.split(separator: "\n").map(String.init),
-                    notAfter: notAfter.map(Date.init(timeIntervalSince1970:)), endpoint: row["endpoint"],
-                    starttls: row["starttls"], codes: codes.split(separator: ",").map(String.init))
+                check = StoredSiteCheck(
+                    problems: row["problems"], codes: row["codes"], sources: row["sources"], verdict: verdict,
+                    starttls: row["starttls"]
+                ).check(
+                    domain: row["domain"], endpoint: row["endpoint"], checkedAt: Date(timeIntervalSince1970: checkedAt),
+                    notAfter: notAfter.map(Date.init(timeIntervalSince1970:)))
             }
             return SiteLatestCheck(
                 domain: row["domain"], customerID: row["customer_id"], customerName: row["customer_name"], check: check)

@@ -61,17 +61,16 @@ extension SQLiteAccess {
         try db.execute(sql: "DELETE FROM site WHERE domain = ?", arguments: [domain])
     }
 
-    func insert(_ check: SiteCheckRecord) throws {
-        // Problems are sentences without newlines (WachterTLS writes them), one per line.
-        let problems = check.problems.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+    func insert(_ check: SiteCheckResult) throws {
+        let stored = StoredSiteCheck(check)
         try db.execute(
             sql: """
-                INSERT INTO site_check (domain, checked_at, verdict, problems, not_after, endpoint, starttls, codes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO site_check (domain, checked_at, verdict, problems, not_after, endpoint, starttls, codes, sources)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                check.domain, check.checkedAt.timeIntervalSince1970, check.verdict, problems,
-                check.notAfter?.timeIntervalSince1970, check.endpoint, check.starttls, check.codes.joined(separator: ","),
+                check.domain, check.checkedAt.timeIntervalSince1970, stored.verdict, stored.problems,
+                check.notAfter?.timeIntervalSince1970, check.endpoint, stored.starttls, stored.codes, stored.sources,
             ])
     }
 

@@ -222,6 +222,11 @@ enum Schema {
                     ALTER TABLE audit ADD COLUMN host TEXT;
                     """)
         }
+        // Where each problem of a stored check was found (`served` or `disk`), so that a
+        // check reads back as the one check type, SiteCheckResult (StoredSiteCheck).
+        migrator.registerMigration("v11-site-check-sources") { db in
+            try db.execute(sql: "ALTER TABLE site_check ADD COLUMN sources TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }

@@ -66,6 +66,7 @@ public enum StoreTable: String, Sendable, CaseIterable {
             [
                 ("id", .integer), ("domain", .text), ("checked_at", .time), ("verdict", .text), ("problems", .text),
                 ("not_after", .time), ("endpoint", .text), ("starttls", .text), ("codes", .text),
+                ("sources", .text),
             ]
         case .exportStamp:
             [("host", .text), ("path", .text), ("identity", .text), ("settings", .text), ("written_at", .time)]

@@ -411,7 +411,9 @@ struct StoreContractTests {
             try writer.insert(Site(domain: "acme.nl", customerID: "acme", createdAt: Self.t0))
             try writer.insert(SiteEndpoint(connect: "192.0.2.1:443"), domain: "acme.nl")
             try writer.insert(
-                SiteCheckRecord(domain: "acme.nl", checkedAt: Self.t0, verdict: "ok", problems: [], notAfter: nil))
+                SiteCheckResult(
+                    stored: "acme.nl", endpoint: nil, starttls: nil, verdict: .ok, problems: [], checkedAt: Self.t0, notAfter: nil
+                ))
         }
         let held = Customer(
             id: "acme", name: "Acme", company: "Acme BV", createdAt: Self.t0, address: "Kanaalweg 1",
@@ -506,11 +508,14 @@ struct StoreContractTests {
             try writer.insert(SiteEndpoint(connect: "192.0.2.10:143", starttls: "imap"), domain: "acme.nl")
             try writer.insert(Site(domain: "bakker.nl", customerID: "bakker", createdAt: Self.t0))
             try writer.insert(
-                SiteCheckRecord(domain: "acme.nl", checkedAt: Self.t0, verdict: "critical", problems: ["expired"], notAfter: nil))
+                SiteCheckResult(
+                    stored: "acme.nl", endpoint: nil, starttls: nil, verdict: .critical,
+                    problems: [Problem(.expired, "The certificate expired.", source: .served)], checkedAt: Self.t0,
+                    notAfter: nil))
             try writer.insert(
-                SiteCheckRecord(
-                    domain: "acme.nl", checkedAt: Self.t0.addingTimeInterval(60), verdict: "ok", problems: [],
-                    notAfter: Self.t0.addingTimeInterval(86_400 * 90)))
+                SiteCheckResult(
+                    stored: "acme.nl", endpoint: nil, starttls: nil, verdict: .ok, problems: [],
+                    checkedAt: Self.t0.addingTimeInterval(60), notAfter: Self.t0.addingTimeInterval(86_400 * 90)))
         }
         try subject.store.read { (reader: any StoreReading) throws in
             #expect(
@@ -519,7 +524,7 @@ struct StoreContractTests {
             #expect(try reader.sites(customerID: nil).map(\.domain) == ["acme.nl", "bakker.nl"])
             #expect(try reader.sites(customerID: "bakker").map(\.domain) == ["bakker.nl"])
             let latest = Dictionary(uniqueKeysWithValues: (try reader.latestSiteChecks() ?? []).map { ($0.domain, $0) })
-            #expect(latest["acme.nl"]?.check?.verdict == "ok")
+            #expect(latest["acme.nl"]?.check?.verdict == .ok)
             #expect(latest["acme.nl"]?.check?.notAfter == Self.t0.addingTimeInterval(86_400 * 90))
             #expect(latest["acme.nl"]?.customerID == "acme")
             #expect(latest["bakker.nl"] != nil && latest["bakker.nl"]?.check == nil)
@@ -594,7 +599,10 @@ struct StoreContractTests {
             try writer.insert(Self.event("jan", .failure, at: 0))
             try writer.insert(Self.event("jan", .failure, at: 200))
             try writer.insert(Site(domain: "acme.nl", customerID: "acme", createdAt: Self.t0))
-            try writer.insert(SiteCheckRecord(domain: "acme.nl", checkedAt: Self.t0, verdict: "ok", problems: [], notAfter: nil))
+            try writer.insert(
+                SiteCheckResult(
+                    stored: "acme.nl", endpoint: nil, starttls: nil, verdict: .ok, problems: [], checkedAt: Self.t0, notAfter: nil
+                ))
             for index in 1...4 {
                 try writer.appendHistory(
                     account: "jan", hash: "h\(index)", setAt: Self.t0.addingTimeInterval(Double(index) * 100), keep: 10)

@@ -36,8 +36,9 @@ struct StoreCopyTests {
                     domain: "acme.nl", customerID: "acme", endpoints: [.init(connect: "127.0.0.1:993", starttls: nil)],
                     filesOnly: false, createdAt: t0))
             try writer.insert(
-                SiteCheckRecord(
-                    domain: "acme.nl", checkedAt: t0, verdict: "ok", problems: [], notAfter: t0.addingTimeInterval(86_400)))
+                SiteCheckResult(
+                    stored: "acme.nl", endpoint: nil, starttls: nil, verdict: .ok, problems: [], checkedAt: t0,
+                    notAfter: t0.addingTimeInterval(86_400)))
             try writer.setExportStamp(
                 ExportStamp(host: "mx1", path: "/etc/dovecot/users", identity: "i", settings: "s", writtenAt: t0))
         }

@@ -185,7 +185,7 @@ extension PostgresAccess {
         try rows(
             """
             SELECT s.domain, s.customer_id, cu.name AS customer_name, k.verdict, k.problems, k.checked_at, k.not_after,
-                k.endpoint, k.starttls, k.codes
+                k.endpoint, k.starttls, k.codes, k.sources
             FROM site s
             LEFT JOIN customer cu ON cu.id = s.customer_id
             LEFT JOIN site_check k ON k.domain = s.domain AND k.checked_at = (
@@ -194,14 +194,15 @@ extension PostgresAccess {
             """
         ).map { row in
             let domain = try row["domain"].decode(String.self)
-            var check: SiteCheckRecord?
+            var check: SiteCheckResult?
             if let verdict = try row["verdict"].decode(String?.self), let checkedAt = try row["checked_at"].decode(Date?.self) {
-                check = SiteCheckRecord(
-                    domain: domain, checkedAt: checkedAt, verdict: verdict,
-                    problems: (try row["problems"].decode(String?.self) ?? "").split(separator: "\n").map(String.init),
-                    notAfter: try row["not_after"].decode(Date?.self), endpoint: try row["endpoint"].decode(String?.self),
-                    starttls: try row["starttls"].decode(String?.self),
-                    codes: (try row["codes"].decode(String?.self) ?? "").split(separator: ",").map(String.init))
+                check = StoredSiteCheck(
+                    problems: try row["problems"].decode(String?.self), codes: try row["codes"].decode(String?.self),
+                    sources: try row["sources"].decode(String?.self), verdict: verdict,
+                    starttls: try row["starttls"].decode(String?.self)
+                ).check(
+                    domain: domain, endpoint: try row["endpoint"].decode(String?.self), checkedAt: checkedAt,
+                    notAfter: try row["not_after"].decode(Date?.self))
             }
             return SiteLatestCheck(
                 domain: domain, customerID: try row["customer_id"].decode(String.self),

@@ -54,14 +54,13 @@ extension PostgresAccess {
         try run("DELETE FROM site WHERE domain = \(domain)")
     }
 
-    func insert(_ check: SiteCheckRecord) throws {
-        // Problems are sentences without newlines (WachterTLS writes them), one per line.
-        let problems = check.problems.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+    func insert(_ check: SiteCheckResult) throws {
+        let stored = StoredSiteCheck(check)
         try run(
             """
-            INSERT INTO site_check (domain, checked_at, verdict, problems, not_after, endpoint, starttls, codes)
-            VALUES (\(check.domain), \(check.checkedAt), \(check.verdict), \(problems), \(check.notAfter), \(check.endpoint),
-                \(check.starttls), \(check.codes.joined(separator: ",")))
+            INSERT INTO site_check (domain, checked_at, verdict, problems, not_after, endpoint, starttls, codes, sources)
+            VALUES (\(check.domain), \(check.checkedAt), \(stored.verdict), \(stored.problems), \(check.notAfter),
+                \(check.endpoint), \(stored.starttls), \(stored.codes), \(stored.sources))
             """)
     }
 

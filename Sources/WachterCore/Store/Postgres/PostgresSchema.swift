@@ -201,6 +201,10 @@ enum PostgresSchema {
                 """,
                 "CREATE TRIGGER wachter_change AFTER INSERT ON audit FOR EACH ROW EXECUTE FUNCTION wachter_announce_change()",
             ]),
+        // As in SQLite: where each problem of a stored check was found.
+        Migration(
+            name: "v11-site-check-sources",
+            statements: [#"ALTER TABLE site_check ADD COLUMN sources text COLLATE "C" NOT NULL DEFAULT ''"#]),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under a session

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WachterTLS
+import WachterCore
 
 /// Verdicts, codes and their stable names.
 @Suite struct ProblemTests {
@@ -27,6 +27,8 @@ import WachterTLS
             #expect(try JSONDecoder().decode(ProblemCode.self, from: data) == code)
         }
         #expect(ProblemCode(name: "no-such-code") == nil)
+        // `unrecorded` names a stored problem of unknown kind; no check finds it.
+        #expect(!ProblemCode.all.contains(.unrecorded) && ProblemCode(name: "unrecorded") == .unrecorded)
     }
 
     @Test func onlyExpiringSoonForgottenReloadAndSoftFailedRevocationAreWarnings() {

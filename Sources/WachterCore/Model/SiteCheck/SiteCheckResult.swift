@@ -49,7 +49,13 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
     }
 }
 
-/// The outcome of checking one site.
+/// The outcome of checking one endpoint of a site: the one type of a check result, which
+/// WachterTLS's checker returns, `site check` prints, the store keeps and the report and
+/// `site list` read.
+///
+/// The store keeps the domain, endpoint, STARTTLS protocol, verdict, time, end date and
+/// each problem (code, sentence, where found); a check read back from it has no
+/// certificates, protocol, revocation answer or timing (the `stored` initialiser).
 public struct SiteCheckResult: Sendable, Hashable, Codable {
     /// The domain that was checked.
     public var domain: String
@@ -110,6 +116,29 @@ public struct SiteCheckResult: Sendable, Hashable, Codable {
         self.disk = disk
         self.protocolVersion = protocolVersion
         self.milliseconds = milliseconds
+    }
+
+    /// A check as the store gives it back: what the checker found
+    /// recorded less the certificates, protocol, revocation answer and timing, which are
+    /// not kept, and with the verdict it was stored with.
+    ///
+    /// - Parameters:
+    ///   - domain: The checked domain.
+    ///   - endpoint: Where the check connected; nil for files alone.
+    ///   - starttls: The protocol spoken before TLS, if any.
+    ///   - verdict: The stored verdict.
+    ///   - problems: The stored problems.
+    ///   - checkedAt: When it was checked.
+    ///   - notAfter: The stored end of validity.
+    public init(
+        stored domain: String, endpoint: String?, starttls: StartTLSProtocol?, verdict: Verdict, problems: [Problem],
+        checkedAt: Date, notAfter: Date?
+    ) {
+        self.init(
+            domain: domain, endpoint: endpoint, problems: problems, checkedAt: checkedAt, served: nil, disk: nil,
+            protocolVersion: nil, milliseconds: 0, starttls: starttls)
+        self.verdict = verdict
+        self.notAfter = notAfter
     }
 
     /// Whether a problem with `code` was found.

@@ -84,6 +84,7 @@ public struct ProblemCode: Hashable, Sendable, Codable, CustomStringConvertible 
         case revoked = "revoked"
         case revocationUnchecked = "revocation-unchecked"
         case revocationResponseInvalid = "revocation-response-invalid"
+        case unrecorded = "unrecorded"
     }
     private let value: Value
     private init(_ value: Value) { self.value = value }
@@ -152,8 +153,12 @@ public struct ProblemCode: Hashable, Sendable, Codable, CustomStringConvertible 
     /// An OCSP response or CRL was stale, not signed by the issuer, or not readable.
     public static let revocationResponseInvalid = ProblemCode(.revocationResponseInvalid)
 
-    /// Every code, in a stable order.
-    public static let all: [ProblemCode] = Value.allCases.map(ProblemCode.init)
+    /// A problem read from a check stored before the store kept problem codes (migration
+    /// `v6-site-endpoints`): its sentence is known, its kind is not. No check finds it.
+    public static let unrecorded = ProblemCode(.unrecorded)
+
+    /// Every code a check can find, in a stable order.
+    public static let all: [ProblemCode] = Value.allCases.filter { $0 != .unrecorded }.map(ProblemCode.init)
 
     /// The code for a stable name, or nil for an unknown name.
     ///
@@ -167,7 +172,7 @@ public struct ProblemCode: Hashable, Sendable, Codable, CustomStringConvertible 
     public var verdict: Verdict {
         switch value {
         case .expiresSoon, .diskDiffersFromServed, .revocationUnchecked, .revocationResponseInvalid: return .warning
-        case .unresolved, .certFileUnreadable, .keyFileUnreadable, .internalError: return .unknown
+        case .unresolved, .certFileUnreadable, .keyFileUnreadable, .internalError, .unrecorded: return .unknown
         default: return .critical
         }
     }
@@ -224,10 +229,22 @@ public struct Problem: Sendable, Hashable, Codable, CustomStringConvertible {
     ///   - message: A sentence for the operator.
     ///   - source: Where it was found.
     public init(_ code: ProblemCode, _ message: String, source: ProblemSource) {
+        self.init(code, message, source: source, verdict: code.verdict)
+    }
+
+    /// Creates a problem with a verdict of its own, as a stored check gives it back
+    /// (a problem of code ``ProblemCode/unrecorded`` takes its check's verdict).
+    ///
+    /// - Parameters:
+    ///   - code: The kind of problem.
+    ///   - message: A sentence for the operator.
+    ///   - source: Where it was found.
+    ///   - verdict: The verdict it gives the site.
+    public init(_ code: ProblemCode, _ message: String, source: ProblemSource, verdict: Verdict) {
         self.code = code
         self.message = message
         self.source = source
-        self.verdict = code.verdict
+        self.verdict = verdict
     }
 
     /// `code: message`, with `(on disk)` for a problem in the files.
